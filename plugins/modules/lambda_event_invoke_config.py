@@ -1,0 +1,315 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to cloudops.aws_lambda
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: lambda_event_invoke_config
+version_added: 0.1.0
+short_description: Manage the asynchronous invocation configuration of an AWS Lambda function
+description:
+  - Creates, updates or deletes the asynchronous invocation configuration (an C(EventInvokeConfig)) of a Lambda
+    function, one qualifier at a time (C($LATEST), a published version, or an alias).
+  - It sets how many times Lambda retries a failed asynchronous event, how long Lambda keeps an unprocessed
+    event, and where Lambda sends records of successful and failed invocations.
+  - Options not given keep their current value. A change is written as the whole desired state with
+    C(PutFunctionEventInvokeConfig), so nothing the task did not name is lost.
+  - A run with nothing to change makes exactly one API call; a change makes two (one read, one write); check mode
+    only reads.
+  - To read every configuration of a function or a region, use M(cloudops.aws_lambda.lambda_event_invoke_config_info).
+author:
+  - cloudops developers (@cloudops)
+options:
+  function_name:
+    description:
+      - The function, as a name (V(my-function)), a name with a qualifier (V(my-function:live)), a function ARN
+        with or without a qualifier, or a partial ARN (V(123456789012:function:my-function)).
+      - A qualifier inside O(function_name) that differs from O(qualifier) is an error.
+    type: str
+    required: true
+    aliases: [name]
+  qualifier:
+    description:
+      - A version number, an alias name, or V($LATEST).
+      - Omitted means V($LATEST) (unless O(function_name) carries a qualifier); AWS treats both as one object.
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the configuration; V(absent) deletes it.
+      - With V(absent), a function or configuration that does not exist is not an error (C(changed=false)).
+    type: str
+    choices: [present, absent]
+    default: present
+  maximum_retry_attempts:
+    description:
+      - How many times Lambda retries when the function returns an error, from V(0) to V(2).
+      - Not set on a new configuration means AWS's default (2 retries), which AWS does not report back.
+    type: int
+  maximum_event_age_in_seconds:
+    description:
+      - The maximum age of an event Lambda sends to the function, from V(60) to V(21600) seconds.
+      - Not set on a new configuration means AWS's default (6 hours), which AWS does not report back.
+    type: int
+  on_success:
+    description:
+      - The ARN of the destination for records of successful invocations, or V("") to remove it.
+      - An SQS queue, an SNS topic, a Lambda function (not this one) or an EventBridge event bus.
+      - Cannot be used with O(destination_config).
+    type: str
+  on_failure:
+    description:
+      - The ARN of the destination for records of failed invocations, or V("") to remove it.
+      - An SQS queue, an SNS topic, a Lambda function (not this one), an EventBridge event bus or an S3 bucket.
+      - Cannot be used with O(destination_config).
+    type: str
+  destination_config:
+    description:
+      - Both destinations in the shape this module returns, so the output of
+        M(cloudops.aws_lambda.lambda_event_invoke_config_info) can be fed back.
+      - A half given with no or an empty C(destination) removes that destination; a half left out is unchanged.
+      - Cannot be used with O(on_success) or O(on_failure).
+    type: dict
+    suboptions:
+      on_success:
+        description: The destination for records of successful invocations.
+        type: dict
+        suboptions:
+          destination:
+            description: The destination's ARN.
+            type: str
+      on_failure:
+        description: The destination for records of failed invocations.
+        type: dict
+        suboptions:
+          destination:
+            description: The destination's ARN.
+            type: str
+extends_documentation_fragment:
+  - cloudops.aws_lambda.connection
+  - cloudops.aws_lambda.connection.attributes
+attributes:
+  check_mode:
+    description: Reads only; reports the exact C(changed) and the configuration a real run would leave.
+    support: full
+  diff_mode:
+    description: Shows the configuration before and after (without C(last_modified)).
+    support: full
+notes:
+  - The function's execution role needs permission to send to each destination (C(sqs:SendMessage),
+    C(sns:Publish), C(lambda:InvokeFunction), C(events:PutEvents), or C(s3:PutObject)); AWS checks it when the
+    configuration is written.
+  - Lambda does not delete an alias's configuration with the alias in every case; delete the configuration first.
+seealso:
+  - module: cloudops.aws_lambda.lambda_event_invoke_config_info
+  - name: Asynchronous invocation (AWS Lambda developer guide)
+    description: Retries, event age and destinations.
+    link: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+"""
+
+EXAMPLES = r"""
+- name: Retry once, keep events for an hour, send failures to a queue
+  cloudops.aws_lambda.lambda_event_invoke_config:
+    function_name: my-function
+    maximum_retry_attempts: 1
+    maximum_event_age_in_seconds: 3600
+    on_failure: arn:aws:sqs:eu-west-1:123456789012:my-function-failures
+
+- name: Configure the live alias; other settings of that alias are kept
+  cloudops.aws_lambda.lambda_event_invoke_config:
+    function_name: my-function
+    qualifier: live
+    on_success: arn:aws:sns:eu-west-1:123456789012:my-function-successes
+
+- name: Remove only the on-success destination
+  cloudops.aws_lambda.lambda_event_invoke_config:
+    function_name: my-function:live
+    on_success: ""
+
+- name: Copy every configuration of one function to another
+  cloudops.aws_lambda.lambda_event_invoke_config:
+    function_name: other-function
+    qualifier: "{{ item.qualifier }}"
+    maximum_retry_attempts: "{{ item.maximum_retry_attempts }}"
+    maximum_event_age_in_seconds: "{{ item.maximum_event_age_in_seconds }}"
+    destination_config: "{{ item.destination_config }}"
+  loop: "{{ configs.event_invoke_configs }}"
+
+- name: Delete the configuration of version 3
+  cloudops.aws_lambda.lambda_event_invoke_config:
+    function_name: arn:aws:lambda:eu-west-1:123456789012:function:my-function:3
+    state: absent
+
+- name: One module_defaults block for this collection's modules and amazon.aws's
+  module_defaults:
+    group/cloudops.aws_lambda.aws:
+      region: eu-west-1
+      profile: production
+  block:
+    - name: Never retry failed events of the worker
+      cloudops.aws_lambda.lambda_event_invoke_config:
+        function_name: worker
+        maximum_retry_attempts: 0
+
+# Ad hoc, with credentials only in the environment:
+#   AWS_REGION=eu-west-1 ansible localhost -m cloudops.aws_lambda.lambda_event_invoke_config \
+#     -a "function_name=my-function maximum_retry_attempts=0" --check --diff
+"""
+
+RETURN = r"""
+event_invoke_config:
+  description:
+    - The configuration after the task (in check mode, the one a real run would leave); V({}) when there is none.
+  returned: always
+  type: dict
+  contains:
+    function_arn:
+      description: The function's ARN, always with the qualifier (V($LATEST) included).
+      type: str
+      sample: arn:aws:lambda:eu-west-1:123456789012:function:my-function:$LATEST
+    function_name:
+      description: The bare function name.
+      type: str
+      sample: my-function
+    qualifier:
+      description: The qualifier the configuration belongs to.
+      type: str
+      sample: $LATEST
+    last_modified:
+      description:
+        - When the configuration was last written, in ISO 8601.
+        - In check mode, for a configuration that does not exist yet, V(null).
+      type: str
+      sample: "2026-11-23T10:15:02.479000+00:00"
+    maximum_retry_attempts:
+      description: Retry attempts; V(null) when not set (AWS then applies its default of 2).
+      type: int
+      sample: 1
+    maximum_event_age_in_seconds:
+      description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of 21600).
+      type: int
+      sample: 3600
+    destination_config:
+      description: Both destinations; a half with no destination is V({}).
+      type: dict
+      contains:
+        on_success:
+          description: The on-success destination.
+          type: dict
+          contains:
+            destination:
+              description: The destination's ARN.
+              type: str
+          sample: {}
+        on_failure:
+          description: The on-failure destination.
+          type: dict
+          contains:
+            destination:
+              description: The destination's ARN.
+              type: str
+          sample:
+            destination: arn:aws:sqs:eu-west-1:123456789012:my-function-failures
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import HAS_BOTOCORE
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import client_settings
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import connect
+
+_DESTINATION = {"type": "dict", "options": {"destination": {"type": "str"}}}
+
+ARGUMENT_SPEC = {
+    "function_name": {"type": "str", "required": True, "aliases": ["name"]},
+    "qualifier": {"type": "str"},
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "maximum_retry_attempts": {"type": "int"},
+    "maximum_event_age_in_seconds": {"type": "int"},
+    "on_success": {"type": "str"},
+    "on_failure": {"type": "str"},
+    "destination_config": {"type": "dict", "options": {"on_success": _DESTINATION, "on_failure": _DESTINATION}},
+    **CONNECTION_ARGUMENT_SPEC,
+}
+
+
+def validate(params):
+    """Everything that can be refused is refused here, before a client exists."""
+    target = core.parse_target(params["function_name"], params["qualifier"])
+    request = core.build_request(params)
+    if params["state"] == "absent" and request:
+        raise core.ParameterError(
+            sorted(request)[0],
+            f"{', '.join(sorted(request))} cannot be used with state=absent, which deletes the config.",
+        )
+    core.validate_request(request, target, params.get("region"))
+    return target, request, client_settings(params)
+
+
+def ensure_absent(client, target, current, check_mode, retry_timeout):
+    if current is None:
+        return False, None
+    if check_mode:
+        return True, None
+    return api.delete_config(client, target, retry_timeout), None
+
+
+def ensure_present(client, target, request, current, check_mode, retry_timeout):
+    changed, settings = core.plan(request, current)
+    if not changed:
+        return False, current
+    if not check_mode:
+        return True, api.put_config(client, target, settings, retry_timeout)
+    identity = current or api.get_identity(client, target)
+    if identity is None:
+        raise AwsError(
+            f"The function {target.function_name} or its qualifier {target.qualifier} does not exist "
+            "(GetFunction returned ResourceNotFoundException); a real run would fail the same way.",
+            "ResourceNotFoundException",
+        )
+    return True, core.predict(identity, settings)
+
+
+def run(module):
+    params = module.params
+    target, request, settings = validate(params)
+    client, region = connect(settings)
+    core.check_region(target, region)
+    if settings["verify"] is False:
+        module.warn("validate_certs is false: the endpoint's TLS certificate was not verified.")
+    current = api.get_config(client, target)
+    if params["state"] == "absent":
+        changed, after = ensure_absent(client, target, current, module.check_mode, params["retry_timeout"])
+    else:
+        changed, after = ensure_present(client, target, request, current, module.check_mode, params["retry_timeout"])
+    result = {"changed": changed, "event_invoke_config": after or {}}
+    if module._diff:  # pylint: disable=protected-access
+        result["diff"] = {"before": core.diff_view(current), "after": core.diff_view(after)}
+    return result
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=ARGUMENT_SPEC,
+        mutually_exclusive=[("destination_config", "on_success"), ("destination_config", "on_failure")],
+        supports_check_mode=True,
+    )
+    if not HAS_BOTOCORE:
+        module.fail_json(msg=missing_required_lib("botocore"))
+    try:
+        module.exit_json(**run(module))
+    except core.ParameterError as error:
+        module.fail_json(msg=str(error), option=error.option)
+    except AwsError as error:
+        module.fail_json(**error.result())
+
+
+if __name__ == "__main__":
+    main()
