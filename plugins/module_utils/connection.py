@@ -20,6 +20,7 @@ try:
     from botocore.exceptions import BotoCoreError
     from botocore.exceptions import ClientError
     from botocore.exceptions import NoCredentialsError
+    from botocore.exceptions import ProfileNotFound
     from botocore.exceptions import SSLError
 
     HAS_BOTOCORE = True
@@ -130,7 +131,13 @@ def connect(settings: dict[str, Any], retry_mode: str = "standard") -> tuple[Any
     session = botocore.session.Session(profile=settings["profile"])
     if settings["access_key"]:
         session.set_credentials(settings["access_key"], settings["secret_key"], settings["session_token"])
-    region = settings["region"] or session.get_config_variable("region")
+    try:
+        region = settings["region"] or session.get_config_variable("region")
+        session.get_scoped_config()  # raises ProfileNotFound now, not from inside create_client
+    except ProfileNotFound:
+        raise ParameterError(
+            "profile", f"profile {settings['profile']!r} is not in the AWS configuration or credentials files."
+        ) from None
     if not region:
         raise ParameterError(
             "region",
@@ -143,7 +150,10 @@ def connect(settings: dict[str, Any], retry_mode: str = "standard") -> tuple[Any
         max_pool_connections=32,
     )
     if settings["aws_config"]:
-        config = config.merge(Config(**settings["aws_config"]))
+        try:
+            config = config.merge(Config(**settings["aws_config"]))
+        except TypeError as error:
+            raise ParameterError("aws_config", f"aws_config is not a valid botocore Config: {error}.") from None
     if settings["verify"] is False:
         _silence_insecure_request_warning()
     client = session.create_client(
@@ -212,8 +222,8 @@ def exhausted_error(operation: str, exhausted: RetriesExhausted) -> AwsError:
     code = inner.code if isinstance(inner, AwsError) else None
     details = inner.details if isinstance(inner, AwsError) else {}
     return AwsError(
-        f"{inner} — retried {exhausted.attempts} times over {exhausted.elapsed:.1f} s because the error looked like "
-        f"{exhausted.reason}; gave up at retry_timeout. If the destination or role policy was just created, run "
+        f"{inner} — retried {exhausted.attempts - 1} times over {exhausted.elapsed:.1f} s because the error looked "
+        f"like {exhausted.reason}; gave up at retry_timeout. If the destination or role policy was just created, run "
         "again or raise retry_timeout; otherwise check that the destination exists and the function's execution "
         "role may send to it.",
         code,

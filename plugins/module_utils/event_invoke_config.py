@@ -47,18 +47,19 @@ ON_FAILURE_ONLY_SERVICES = frozenset({"s3"})
 
 _NAME = r"[a-zA-Z0-9_-]+"
 _QUALIFIER = r"\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9_-]+"
-_REGION = r"(?:eusc-)?[a-z]{2}(?:-[a-z]+)+-\d"
+_REGION = r"(?:eusc-)?[a-z]{2}(?:-[a-z]+)+-[0-9]"
 _FULL_ARN_RE = re.compile(
-    rf"^arn:(?P<partition>aws[a-zA-Z-]*):lambda:(?P<region>{_REGION}):(?P<account>\d{{12}}):function:"
+    rf"^arn:(?P<partition>aws[a-zA-Z-]*):lambda:(?P<region>{_REGION}):(?P<account>[0-9]{{12}}):function:"
     rf"(?P<name>{_NAME})(?::(?P<qualifier>{_QUALIFIER}))?$"
 )
-_PARTIAL_ARN_RE = re.compile(rf"^(?P<account>\d{{12}}):function:(?P<name>{_NAME})(?::(?P<qualifier>{_QUALIFIER}))?$")
+_PARTIAL_ARN_RE = re.compile(rf"^(?P<account>[0-9]{{12}}):function:(?P<name>{_NAME})(?::(?P<qualifier>{_QUALIFIER}))?$")
 _NAME_RE = re.compile(rf"^(?P<name>{_NAME})(?::(?P<qualifier>{_QUALIFIER}))?$")
 _QUALIFIER_RE = re.compile(rf"^(?:{_QUALIFIER})$")
+# Every pattern is used with fullmatch: `$` alone would accept a trailing newline (a YAML block scalar's).
 # The DestinationArn pattern of the Lambda API model, less its kafka:// alternative (event source mappings only).
 _DESTINATION_RE = re.compile(
     rf"^arn:(?P<partition>aws[a-zA-Z0-9-]*):(?P<service>[a-zA-Z0-9-]+):(?P<region>{_REGION})?:"
-    r"(?P<account>\d{12})?:(?P<resource>.+)$"
+    r"(?P<account>[0-9]{12})?:(?P<resource>.+)$"
 )
 
 
@@ -96,7 +97,11 @@ def parse_target(function_name: str, qualifier: Optional[str] = None) -> Target:
             "function_name",
             f"function_name is {len(function_name)} characters long; AWS allows at most {FUNCTION_NAME_MAX_LENGTH}.",
         )
-    match = _FULL_ARN_RE.match(function_name) or _PARTIAL_ARN_RE.match(function_name) or _NAME_RE.match(function_name)
+    match = (
+        _FULL_ARN_RE.fullmatch(function_name)
+        or _PARTIAL_ARN_RE.fullmatch(function_name)
+        or _NAME_RE.fullmatch(function_name)
+    )
     if match is None:
         raise ParameterError(
             "function_name",
@@ -108,11 +113,14 @@ def parse_target(function_name: str, qualifier: Optional[str] = None) -> Target:
     name = parts["name"]
     if len(name) > NAME_MAX_LENGTH:
         raise ParameterError(
-            "function_name", f"The function name {name!r} is {len(name)} characters long; AWS allows {NAME_MAX_LENGTH}."
+            "function_name",
+            f"function_name: the function name {name!r} is {len(name)} characters long; AWS allows {NAME_MAX_LENGTH}.",
         )
     if qualifier is not None:
         validate_qualifier(qualifier)
     embedded = parts["qualifier"]
+    if embedded is not None:
+        validate_qualifier(embedded)
     if embedded is not None and qualifier is not None and embedded != qualifier:
         raise ParameterError(
             "qualifier",
@@ -129,7 +137,7 @@ def parse_target(function_name: str, qualifier: Optional[str] = None) -> Target:
 
 
 def validate_qualifier(qualifier: str) -> None:
-    if not qualifier or len(qualifier) > QUALIFIER_MAX_LENGTH or not _QUALIFIER_RE.match(qualifier):
+    if not qualifier or len(qualifier) > QUALIFIER_MAX_LENGTH or not _QUALIFIER_RE.fullmatch(qualifier):
         raise ParameterError(
             "qualifier",
             f"qualifier {qualifier!r} is not a version number, an alias name (letters, digits, '-', '_'; "
@@ -149,7 +157,7 @@ def check_region(target: Target, region: str) -> None:
 
 def qualified_arn(unqualified_arn: str, qualifier: str) -> str:
     """AWS always reports an event invoke config's FunctionArn qualified, even for $LATEST."""
-    base = _FULL_ARN_RE.match(unqualified_arn)
+    base = _FULL_ARN_RE.fullmatch(unqualified_arn)
     if base is not None and base.group("qualifier"):
         unqualified_arn = unqualified_arn[: -(len(base.group("qualifier")) + 1)]
     return f"{unqualified_arn}:{qualifier}"
@@ -195,7 +203,7 @@ def validate_destination(half: str, arn: str, target: Target, region: Optional[s
     label = f"{half} destination"
     if len(arn) > DESTINATION_MAX_LENGTH:
         raise ParameterError(half, f"The {label} is {len(arn)} characters long; AWS allows {DESTINATION_MAX_LENGTH}.")
-    match = _DESTINATION_RE.match(arn)
+    match = _DESTINATION_RE.fullmatch(arn)
     if match is None:
         raise ParameterError(
             half,

@@ -89,7 +89,7 @@ def retry_write(
             if reason is None:
                 raise
             elapsed = clock() - start
-            delay = min(MAX_DELAY, FIRST_DELAY * 2 ** (attempt - 1))
+            delay = min(MAX_DELAY, FIRST_DELAY * 2 ** min(attempt - 1, 16))  # capped exponent: no overflow
             delay = delay / 2 + jitter() * delay / 2
             if elapsed + delay > timeout:
                 raise RetriesExhausted(error, reason, attempt, elapsed) from error

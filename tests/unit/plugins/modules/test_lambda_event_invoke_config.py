@@ -1,0 +1,316 @@
+"""lambda_event_invoke_config end to end against the emulator: results, changed, diff, and the exact API calls."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_config as module
+
+GET = "GetFunctionEventInvokeConfig"
+PUT = "PutFunctionEventInvokeConfig"
+DELETE = "DeleteFunctionEventInvokeConfig"
+
+
+def fn(run) -> dict:
+    return run.world["functions"][0]
+
+
+def arn(run, resource: str) -> str:
+    return run.world[resource]["arn"]
+
+
+def present(run, check: bool = False, diff: bool = False, **params):
+    params.setdefault("function_name", fn(run)["name"])
+    return run(module, check=check, diff=diff, **params)
+
+
+# ---------------------------------------------------------------------------------------------- create / update
+
+
+def test_create_returns_the_config_and_makes_one_read_and_one_write(run):
+    result = present(run, maximum_retry_attempts=1, on_failure=arn(run, "queue"))
+    assert result["changed"] is True and not result["failed"]
+    config = result["event_invoke_config"]
+    assert config["function_arn"] == f"{fn(run)['arn']}:$LATEST"
+    assert config["function_name"] == fn(run)["name"]
+    assert config["qualifier"] == "$LATEST"
+    assert config["maximum_retry_attempts"] == 1
+    assert config["maximum_event_age_in_seconds"] is None  # unset is reported as unset, not AWS's default (C3)
+    assert config["destination_config"] == {"on_success": {}, "on_failure": {"destination": arn(run, "queue")}}
+    assert isinstance(config["last_modified"], str) and "T" in config["last_modified"]
+    assert run.calls() == [GET, PUT]
+
+
+def test_nothing_to_change_makes_exactly_one_read(run):
+    present(run, maximum_retry_attempts=0, maximum_event_age_in_seconds=600)
+    run.clear()
+    result = present(run, maximum_retry_attempts=0, maximum_event_age_in_seconds=600)
+    assert result["changed"] is False
+    assert result["event_invoke_config"]["maximum_retry_attempts"] == 0  # 0 is a value, not "unset"
+    assert run.calls() == [GET]
+
+
+def test_update_keeps_every_setting_the_task_does_not_name(run):
+    present(run, maximum_retry_attempts=2, on_success=arn(run, "topic"), on_failure=arn(run, "queue"))
+    run.clear()
+    result = present(run, maximum_event_age_in_seconds=120)
+    config = result["event_invoke_config"]
+    assert result["changed"] is True
+    assert (config["maximum_retry_attempts"], config["maximum_event_age_in_seconds"]) == (2, 120)
+    assert config["destination_config"] == {
+        "on_success": {"destination": arn(run, "topic")},
+        "on_failure": {"destination": arn(run, "queue")},
+    }
+    assert run.calls() == [GET, PUT]  # no re-read: Put's response is the result
+
+
+def test_empty_string_removes_one_destination_and_keeps_the_other(run):
+    present(run, on_success=arn(run, "topic"), on_failure=arn(run, "queue"), maximum_retry_attempts=1)
+    result = present(run, on_success="")
+    config = result["event_invoke_config"]
+    assert result["changed"] is True
+    assert config["destination_config"] == {"on_success": {}, "on_failure": {"destination": arn(run, "queue")}}
+    assert config["maximum_retry_attempts"] == 1
+    assert present(run, on_success="")["changed"] is False
+
+
+@pytest.mark.parametrize(
+    "halves, expected_success, expected_failure",
+    [
+        ({"on_success": {"destination": None}}, None, "queue"),
+        ({"on_success": {"destination": ""}}, None, "queue"),
+        ({"on_success": {}}, None, "queue"),
+        ({"on_failure": {"destination": None}}, "topic", None),
+        ({}, "topic", "queue"),
+    ],
+    ids=["success-null", "success-empty", "success-no-key", "failure-null", "nothing-named"],
+)
+def test_destination_config_half_without_destination_removes_it_and_a_missing_half_is_kept(
+    run, halves, expected_success, expected_failure
+):
+    present(run, on_success=arn(run, "topic"), on_failure=arn(run, "queue"))
+    result = present(run, destination_config=halves, maximum_retry_attempts=0)
+    halves_after = result["event_invoke_config"]["destination_config"]
+    assert halves_after["on_success"].get("destination") == (arn(run, expected_success) if expected_success else None)
+    assert halves_after["on_failure"].get("destination") == (arn(run, expected_failure) if expected_failure else None)
+
+
+def test_removing_the_last_setting_leaves_an_empty_config(run):
+    present(run, on_failure=arn(run, "queue"))
+    result = present(run, on_failure="")
+    assert result["changed"] is True
+    assert result["event_invoke_config"]["destination_config"] == {"on_success": {}, "on_failure": {}}
+    assert present(run, on_failure="")["changed"] is False
+
+
+def test_s3_is_accepted_for_on_failure(run):
+    result = present(run, on_failure=arn(run, "bucket"))
+    assert result["event_invoke_config"]["destination_config"]["on_failure"] == {"destination": arn(run, "bucket")}
+
+
+# ---------------------------------------------------------------------------------------------- qualifiers / forms
+
+
+def test_alias_version_and_latest_are_separate_configs(run):
+    present(run, maximum_retry_attempts=0)
+    present(run, qualifier="live", maximum_retry_attempts=1)
+    present(run, qualifier="1", maximum_retry_attempts=2)
+    for qualifier, retries in (("$LATEST", 0), ("live", 1), ("1", 2)):
+        result = present(run, qualifier=qualifier, maximum_retry_attempts=retries)
+        assert result["changed"] is False
+        assert result["event_invoke_config"]["function_arn"] == f"{fn(run)['arn']}:{qualifier}"
+        assert result["event_invoke_config"]["qualifier"] == qualifier
+
+
+def every_form(run, qualifier: str) -> list[dict]:
+    name, function_arn = fn(run)["name"], fn(run)["arn"]
+    account = function_arn.split(":")[4]
+    forms = [
+        {"function_name": name, "qualifier": qualifier},
+        {"function_name": f"{name}:{qualifier}"},
+        {"function_name": f"{name}:{qualifier}", "qualifier": qualifier},
+        {"function_name": function_arn, "qualifier": qualifier},
+        {"function_name": f"{function_arn}:{qualifier}"},
+        {"function_name": f"{account}:function:{name}", "qualifier": qualifier},
+        {"function_name": f"{account}:function:{name}:{qualifier}"},
+    ]
+    if qualifier == "$LATEST":
+        forms += [{"function_name": name}, {"function_name": function_arn}]
+    return forms
+
+
+@pytest.mark.parametrize("qualifier", ["$LATEST", "live", "1"])
+def test_every_function_name_form_addresses_the_same_config(run, qualifier):
+    present(run, qualifier=qualifier, maximum_event_age_in_seconds=300)
+    for form in every_form(run, qualifier):
+        run.clear()
+        result = present(run, maximum_event_age_in_seconds=300, **form)
+        assert result["changed"] is False, form
+        assert result["event_invoke_config"]["function_arn"] == f"{fn(run)['arn']}:{qualifier}", form
+        assert run.calls() == [GET], form
+
+
+# ---------------------------------------------------------------------------------------------- check and diff
+
+
+def test_check_mode_create_predicts_the_real_result_and_only_reads(run):
+    params = {"qualifier": "live", "maximum_retry_attempts": 1, "on_success": arn(run, "topic")}
+    predicted = present(run, check=True, diff=True, **params)
+    assert predicted["changed"] is True
+    assert run.writes() == []
+    assert run.calls() == [GET, "GetFunction"]  # GetFunction has its own quota; it supplies the qualified ARN
+    assert present(run, check=True, **params)["changed"] is True  # still nothing written
+    real = present(run, diff=True, **params)
+    without_time = {key: value for key, value in real["event_invoke_config"].items() if key != "last_modified"}
+    assert {k: v for k, v in predicted["event_invoke_config"].items() if k != "last_modified"} == without_time
+    assert predicted["event_invoke_config"]["last_modified"] is None
+    assert predicted["diff"] == real["diff"] == {"before": {}, "after": without_time}
+
+
+def test_check_mode_update_is_exact_and_only_reads(run):
+    present(run, maximum_retry_attempts=1, on_failure=arn(run, "queue"))
+    run.clear()
+    predicted = present(run, check=True, diff=True, maximum_retry_attempts=2)
+    assert predicted["changed"] is True
+    assert run.calls() == [GET]
+    assert predicted["diff"]["before"]["maximum_retry_attempts"] == 1
+    assert predicted["diff"]["after"]["maximum_retry_attempts"] == 2
+    assert predicted["diff"]["after"]["destination_config"]["on_failure"] == {"destination": arn(run, "queue")}
+    assert present(run, check=True, maximum_retry_attempts=1)["changed"] is False
+
+
+def test_check_mode_create_on_a_missing_qualifier_fails_like_a_real_run(run):
+    checked = present(run, check=True, qualifier="nosuchalias", maximum_retry_attempts=1)
+    real = present(run, qualifier="nosuchalias", maximum_retry_attempts=1)
+    assert checked["failed"] and real["failed"]
+    assert "does not exist" in checked["msg"] and "doesn't exist" in real["msg"]
+    assert run.writes() == [PUT]  # only the real run tried to write
+
+
+# ---------------------------------------------------------------------------------------------- absent
+
+
+def test_absent_deletes_then_is_idempotent(run):
+    present(run, qualifier="live", maximum_retry_attempts=0)
+    run.clear()
+    checked = present(run, check=True, diff=True, qualifier="live", state="absent")
+    assert checked["changed"] is True and checked["event_invoke_config"] == {}
+    assert checked["diff"]["after"] == {} and checked["diff"]["before"]["qualifier"] == "live"
+    assert run.calls() == [GET]
+    run.clear()
+    assert present(run, qualifier="live", state="absent")["changed"] is True
+    assert run.calls() == [GET, DELETE]
+    run.clear()
+    assert present(run, qualifier="live", state="absent")["changed"] is False
+    assert run.calls() == [GET]
+    assert present(run, qualifier="live", check=True, state="absent")["changed"] is False
+
+
+def test_absent_on_a_missing_function_is_not_a_failure(run):
+    result = present(run, function_name="no-such-function", state="absent")
+    assert result["changed"] is False and not result["failed"]
+    assert result["event_invoke_config"] == {}
+
+
+# ---------------------------------------------------------------------------------------------- failures
+
+
+def test_nothing_to_set_and_no_config_fails_without_writing(run):
+    result = present(run, on_success="")
+    assert result["failed"] and "sets nothing" in result["msg"]
+    assert run.calls() == [GET]
+
+
+def test_a_missing_function_fails_with_aws_message(run):
+    result = present(run, function_name="no-such-function", maximum_retry_attempts=1)
+    assert result["failed"]
+    assert "ResourceNotFoundException" in result["msg"] and "doesn't exist" in result["msg"]
+    assert result["error"]["code"] == "ResourceNotFoundException"
+
+
+def bad_inputs(world) -> list[tuple[str, dict, str]]:
+    name, function_arn = world["functions"][0]["name"], world["functions"][0]["arn"]
+    return [
+        ("retries-high", {"maximum_retry_attempts": 3}, "maximum_retry_attempts"),
+        ("retries-negative", {"maximum_retry_attempts": -1}, "maximum_retry_attempts"),
+        ("age-low", {"maximum_event_age_in_seconds": 59}, "maximum_event_age_in_seconds"),
+        ("age-high", {"maximum_event_age_in_seconds": 21601}, "maximum_event_age_in_seconds"),
+        ("s3-on-success", {"on_success": world["bucket"]["arn"]}, "on_success"),
+        ("iam-destination", {"on_failure": "arn:aws:iam::123456789012:role/x"}, "on_failure"),
+        ("not-an-arn", {"on_failure": "https://sqs.us-east-1.amazonaws.com/123456789012/q"}, "on_failure"),
+        ("self-destination", {"on_success": function_arn}, "on_success"),
+        ("self-destination-alias", {"on_failure": f"{function_arn}:live"}, "on_failure"),
+        ("conflicting-qualifier", {"function_name": f"{name}:live", "qualifier": "1"}, "qualifier"),
+        ("bad-qualifier", {"qualifier": "bad qual!"}, "qualifier"),
+        ("empty-name", {"function_name": ""}, "function_name"),
+        ("long-name", {"function_name": "f" * 65}, "function_name"),
+        ("bad-name", {"function_name": "my function"}, "function_name"),
+        ("arn-other-region", {"function_name": function_arn.replace("us-east-1", "eu-west-1")}, "function_name"),
+        ("absent-with-settings", {"state": "absent", "maximum_retry_attempts": 1}, "maximum_retry_attempts"),
+        ("profile-and-keys", {"profile": "prod"}, "profile"),
+        ("max-attempts-zero", {"max_attempts": 0}, "max_attempts"),
+    ]
+
+
+def test_bad_input_is_refused_before_any_api_call(run):
+    for case, params, option in bad_inputs(run.world):
+        run.clear()
+        params = {"maximum_retry_attempts": 1, **params} if case != "absent-with-settings" else params
+        result = present(run, **params)
+        assert result["failed"], case
+        assert option in result["msg"], (case, result["msg"])
+        assert result.get("option") in (option, None), case
+        assert run.calls() == [], case
+
+
+def test_mutually_exclusive_options_are_refused(run):
+    result = present(run, on_success=arn(run, "topic"), destination_config={"on_failure": {"destination": ""}})
+    assert result["failed"] and "mutually exclusive" in result["msg"]
+    assert run.calls() == []
+
+
+def test_no_region_anywhere_is_a_clear_failure(run, monkeypatch, tmp_path):
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    result = present(run, region=None, maximum_retry_attempts=1)
+    assert result["failed"] and "No AWS region" in result["msg"] and result["option"] == "region"
+    assert run.calls() == []
+
+
+# ---------------------------------------------------------------------------------------------- faults
+
+
+def test_conflicts_and_throttling_are_retried_until_the_write_lands(run):
+    run.emulator.set_faults(conflict_rate=0.5, throttle_rate=0.3, seed=7)
+    result = present(run, maximum_retry_attempts=0, on_failure=arn(run, "queue"), retry_timeout=30)
+    run.emulator.set_faults(conflict_rate=0.0, throttle_rate=0.0)
+    assert result["changed"] is True and not result["failed"]
+    assert present(run, maximum_retry_attempts=0, on_failure=arn(run, "queue"))["changed"] is False
+
+
+def test_permanent_throttling_fails_after_max_attempts_saying_so(run):
+    run.emulator.set_faults(throttle_rate=1.0)
+    result = present(run, maximum_retry_attempts=0, max_attempts=3)
+    run.emulator.set_faults(throttle_rate=0.0)
+    assert result["failed"]
+    assert "throttled" in result["msg"] and "3 attempts" in result["msg"]
+    assert result["error"]["code"] == "TooManyRequestsException"
+    assert run.calls() == [GET, GET, GET]
+
+
+def test_destination_propagation_errors_are_retried_within_retry_timeout(run):
+    run.emulator.set_faults(propagation_failures=2)
+    result = present(run, on_failure=arn(run, "queue"), retry_timeout=20)
+    assert result["changed"] is True and not result["failed"]
+    assert run.calls() == [GET, PUT, PUT, PUT]
+
+
+def test_a_conflict_that_never_clears_gives_up_at_retry_timeout_and_says_why(run):
+    run.emulator.set_faults(conflict_rate=1.0)
+    result = present(run, maximum_retry_attempts=1, retry_timeout=1)
+    run.emulator.set_faults(conflict_rate=0.0)
+    assert result["failed"]
+    assert "ResourceConflictException" in result["msg"] and "concurrent update" in result["msg"]
+    assert "retry_timeout" in result["msg"]
+    assert run.calls()[0] == GET and set(run.calls()[1:]) == {PUT} and len(run.calls()) >= 3
