@@ -27,7 +27,7 @@ from bootstrap import ensure
 
 NAMESPACE, NAME = "cloudops", "aws_lambda"
 FQCN = f"{NAMESPACE}.{NAME}"
-BUILD = ROOT / "build"
+BUILD = Path(os.environ.get("SUITE_BUILD_DIR", ROOT / "build"))
 COLLECTIONS = BUILD / "collections"  # holds ansible_collections/<ns>/<name>: ansible-test wants a real copy
 LAYOUT = COLLECTIONS / "ansible_collections" / NAMESPACE / NAME
 INSTALLED = BUILD / "installed"  # the built tarball, installed the way users install it
@@ -245,6 +245,39 @@ def step_docs() -> bool:
     return run(*command, cwd=LAYOUT, env=tool_env(VENV)) == 0
 
 
+def step_docsite() -> bool:
+    """The collection's documentation site: antsibull-docs renders the plugins, Sphinx builds it with -W."""
+    site = BUILD / "docsite"
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir(parents=True)
+    env = tool_env(VENV)
+    antsibull = tool(VENV, "antsibull-docs")
+    if run(antsibull, "sphinx-init", "--use-current", "--dest-dir", site, FQCN, cwd=site, env=env) != 0:
+        return False
+    rst = site / "rst"
+    rst.chmod(0o755)  # antsibull-docs wants the directory writable only by itself
+    collection = [antsibull, "--config-file", "antsibull-docs.cfg", "collection", "--cleanup", "everything"]
+    if run(*collection, "--use-current", "--dest-dir", rst, FQCN, cwd=site, env=env) != 0:
+        return False
+    # Offline: no intersphinx inventories, so the two labels the generated pages take from Ansible's docs are
+    # defined here as plain links; every other reference must still resolve (-W turns warnings into errors).
+    with (site / "conf.py").open("a") as conf:
+        conf.write("\nintersphinx_mapping = {}\n")
+    (rst / "offline_links.rst").write_text(
+        ":orphan:\n\n"
+        ".. _common_return_values:\n\nCommon return values\n====================\n\n"
+        "See https://docs.ansible.com/ansible/latest/reference_appendices/common_return_values.html\n\n"
+        ".. _ansible_configuration_settings:\n\nAnsible configuration settings\n==============================\n\n"
+        "See https://docs.ansible.com/ansible/latest/reference_appendices/config.html\n"
+    )
+    sphinx = [tool(VENV, "sphinx-build"), "-M", "html", rst, site / "build", "-c", site, "-W", "--keep-going", "-q"]
+    if run(*sphinx, cwd=site, env=env) != 0:
+        return False
+    pages = sorted(p.name for p in (site / "build" / "html" / "collections" / NAMESPACE / NAME).glob("*_module.html"))
+    print(f"docsite: {len(pages)} module pages: {', '.join(pages)}")
+    return len(pages) == len(list((ROOT / "plugins" / "modules").glob("*.py")))
+
+
 def tarball() -> Path:
     return DIST / f"{NAMESPACE}-{NAME}-{galaxy_version()}.tar.gz"
 
@@ -338,6 +371,7 @@ STEPS = {
     "lint": step_lint,
     "changelog": step_changelog,
     "docs": step_docs,
+    "docsite": step_docsite,
     "build": step_build,
     "system": step_system,
     "importer": step_importer,

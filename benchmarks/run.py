@@ -1,0 +1,264 @@
+"""Benchmarks that print numbers (never timed assertions): API calls per task, ad hoc wall time, region scan.
+
+    .venv/bin/python benchmarks/run.py               # everything (make benchmark)
+    .venv/bin/python benchmarks/run.py calls adhoc   # some sections
+    .venv/bin/python benchmarks/run.py region --functions 300 --latency-ms 20
+
+Every section starts its own emulator server on 127.0.0.1 (stopped by PID) and runs the modules through the
+`ansible` command, as users do. Calls are counted from the emulator's request log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+FIXTURES = ROOT / "tests" / "integration" / "targets" / "setup_lambda_fixtures" / "files" / "lambda_fixtures.py"
+CTL = "ansible_collections.cloudops.aws_lambda.tests.emulator.ctl"
+MODULE = "cloudops.aws_lambda.lambda_event_invoke_config"
+INFO = "cloudops.aws_lambda.lambda_event_invoke_config_info"
+REGION = "us-east-1"
+QUOTA = 15.0  # Lambda control-plane requests per second per account and region
+
+
+def collections_dir() -> Path:
+    """A directory holding ansible_collections/cloudops/aws_lambda -> this checkout."""
+    base = Path(tempfile.gettempdir()) / "cloudops-aws-lambda-bench"
+    link = base / "ansible_collections" / "cloudops" / "aws_lambda"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not link.is_symlink():
+        link.symlink_to(ROOT, target_is_directory=True)
+    return base
+
+
+ENV = {
+    **os.environ,
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench-secret",
+    "AWS_REGION": REGION,
+    "AWS_DEFAULT_REGION": REGION,
+    "PATH": f"{VENV_BIN}:{os.environ['PATH']}",
+    "PYTHONPATH": str(collections_dir()),
+    "ANSIBLE_COLLECTIONS_PATH": str(collections_dir()),
+    "ANSIBLE_LIBRARY": str(ROOT / "benchmarks" / "modules"),
+    "ANSIBLE_LOCALHOST_WARNING": "false",
+    "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+    "ANSIBLE_PYTHON_INTERPRETER": str(VENV_BIN / "python"),
+}
+
+
+class Emulator:
+    def __init__(self, **faults: object) -> None:
+        self.state = Path(tempfile.mkdtemp(prefix="bench-emulator-"))
+        self.faults = [f"--{key.replace('_', '-')}={value}" for key, value in faults.items()]
+
+    def __enter__(self) -> Emulator:
+        command = [VENV_BIN / "python", "-m", CTL, "start", "--state-dir", self.state, *self.faults]
+        subprocess.run(command, env=ENV, check=True, capture_output=True)
+        self.endpoint = (self.state / "endpoint").read_text().strip()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        command = [VENV_BIN / "python", "-m", CTL, "stop", "--state-dir", self.state]
+        subprocess.run(command, env=ENV, check=False, capture_output=True)
+
+    def control(self, path: str, method: str = "GET", body: dict | None = None) -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.endpoint}/_emulator/{path}", data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read()
+        return json.loads(text) if text else {}
+
+    def calls(self) -> list[dict]:
+        return [r for r in self.control("requests")["requests"] if r["service"] == "lambda"]
+
+    def clear(self) -> None:
+        self.control("requests", "DELETE")
+
+    def fixtures(self, prefix: str, functions: int = 1) -> dict:
+        command = [VENV_BIN / "python", FIXTURES, "create", "--prefix", prefix, "--endpoint-url", self.endpoint]
+        output = subprocess.run([*command, "--functions", str(functions)], env=ENV, check=True, capture_output=True)
+        return json.loads(output.stdout)
+
+
+def adhoc(module: str, args: str, *flags: str) -> tuple[float, dict]:
+    """Run `ansible localhost -m module -a args` and return (seconds, result)."""
+    start = time.monotonic()
+    completed = subprocess.run(
+        ["ansible", "localhost", "-o", "-m", module, "-a", args, *flags],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.monotonic() - start
+    # one-line output: "localhost | SUCCESS => {...}" (the json callback is not in ansible-core)
+    result = json.loads(completed.stdout.split(" => ", 1)[1])
+    return elapsed, result
+
+
+# ---------------------------------------------------------------------------------------------- sections
+
+
+def section_calls(_: argparse.Namespace) -> None:
+    """API calls per task, next to the minimum any tool needs (a read to know, a write to change)."""
+    with Emulator() as emulator:
+        world = emulator.fixtures("calls")
+        function = world["functions"][0]["name"]
+        queue = world["queue"]["arn"]
+        rows = []
+        for qualifier in ("$LATEST", "live"):
+            base = f"function_name={function} qualifier={qualifier} endpoint_url={emulator.endpoint}"
+            steps = [
+                (
+                    "create, check mode",
+                    f"{base} maximum_retry_attempts=1 on_failure={queue}",
+                    ["--check"],
+                    "reads only",
+                ),
+                ("create", f"{base} maximum_retry_attempts=1 on_failure={queue}", [], 2),
+                ("no change", f"{base} maximum_retry_attempts=1 on_failure={queue}", [], 1),
+                ("update, check mode", f"{base} maximum_event_age_in_seconds=600", ["--check"], "reads only"),
+                ("update one field", f"{base} maximum_event_age_in_seconds=600", [], 2),
+                ("remove a destination", f"{base} on_failure=''", [], 2),
+                ("delete, check mode", f"{base} state=absent", ["--check"], "reads only"),
+                ("delete", f"{base} state=absent", [], 2),
+                ("delete, already gone", f"{base} state=absent", [], 1),
+            ]
+            for label, args, flags, minimum in steps:
+                emulator.clear()
+                _, result = adhoc(MODULE, args, *flags)
+                operations = [call["operation"].replace("FunctionEventInvokeConfig", "") for call in emulator.calls()]
+                writes = [op for op in operations if op in ("Put", "Update", "Delete")]
+                rows.append((qualifier, label, result.get("changed"), len(operations), minimum, writes, operations))
+    print("\nAPI calls per task (module run through `ansible localhost -m`)")
+    print(f"{'qualifier':9} {'task':22} {'changed':7} {'calls':5} {'minimum':10} calls made")
+    for qualifier, label, changed, count, minimum, _, operations in rows:
+        print(f"{qualifier:9} {label:22} {changed!s:7} {count:<5} {minimum!s:10} {', '.join(operations)}")
+    check_rows = [row for row in rows if "check" in row[1]]
+    print(f"check mode writes: {sum(len(row[5]) for row in check_rows)} (must be 0)")
+
+
+def section_adhoc(args: argparse.Namespace) -> None:
+    """Wall time of an ad hoc no-change run of the module vs a bare boto3 Get module, interleaved, medians."""
+    with Emulator() as emulator:
+        world = emulator.fixtures("adhoc")
+        function = world["functions"][0]["name"]
+        base = f"function_name={function} endpoint_url={emulator.endpoint}"
+        adhoc(MODULE, f"{base} maximum_retry_attempts=1")  # create, and warm the caches
+        ours, bare = [], []
+        for _ in range(args.runs):
+            ours.append(adhoc(MODULE, f"{base} maximum_retry_attempts=1")[0])
+            bare.append(adhoc("boto3_get_event_invoke_config", base)[0])
+    ratio = statistics.median(ours) / statistics.median(bare)
+    print(f"\nAd hoc wall time, median of {args.runs} interleaved runs each (`ansible localhost -m ...`)")
+    print(f"  {MODULE} (no change, 1 Get): {statistics.median(ours):.3f} s  (runs: {fmt(ours)})")
+    print(f"  bare boto3 Get module:        {statistics.median(bare):.3f} s  (runs: {fmt(bare)})")
+    print(f"  ratio: {ratio:.3f} (target <= 1.15)")
+
+
+def fmt(values: list[float]) -> str:
+    return " ".join(f"{value:.2f}" for value in values)
+
+
+def section_region(args: argparse.Namespace) -> None:
+    """Region-wide listing under Lambda's quota: the info module vs a sequential boto3 loop, same emulator."""
+    with Emulator() as emulator:
+        print(f"\nRegion-wide listing: creating {args.functions} functions (half with configs)...", flush=True)
+        world = emulator.fixtures("scan", functions=args.functions)
+        client = boto3_client(emulator.endpoint)
+        for function in world["functions"][::2]:
+            client.put_function_event_invoke_config(FunctionName=function["name"], MaximumRetryAttempts=0)
+        print(f"  {args.functions} functions, quota {QUOTA:.0f} requests/s (HTTP 429 above it)")
+        print(
+            f"  {'latency':>7}  {'approach':38} {'calls':>5} {'429s':>5} {'failed':>6} {'configs':>7} {'seconds':>8} "
+            f"{'floor':>6} ratio"
+        )
+        for latency in args.latency_ms:
+            emulator.control("faults", "POST", {"throttle_rps": QUOTA, "latency_ms": latency})
+            for label, calls, throttled, failed, configs, seconds in (
+                run_info(emulator),
+                run_sequential(emulator, client),
+            ):
+                floor = calls / QUOTA
+                print(
+                    f"  {latency:>5}ms  {label:38} {calls:>5} {throttled:>5} {failed!s:>6} {configs:>7} "
+                    f"{seconds:>8.1f} {floor:>6.1f} {seconds / floor:.2f}"
+                )
+            emulator.control("faults", "POST", {"throttle_rps": 0, "latency_ms": 0})
+    print("  floor = calls / 15 s, the fastest any client can go under the quota; target ratio <= 1.25, no failure;")
+    print("  the info module's time includes starting ansible (about 1 s)")
+
+
+def boto3_client(endpoint: str):
+    import boto3  # only this section needs it
+
+    return boto3.client(
+        "lambda",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=ENV["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def run_info(emulator: Emulator) -> tuple:
+    emulator.clear()
+    seconds, result = adhoc(INFO, f"endpoint_url={emulator.endpoint}")
+    calls = emulator.calls()
+    throttled = sum(1 for call in calls if call["status"] == 429)
+    configs = len(result.get("event_invoke_configs", []))
+    return (f"{INFO.split('.')[-1]}", len(calls), throttled, bool(result.get("failed")), configs, seconds)
+
+
+def run_sequential(emulator: Emulator, client) -> tuple:
+    """The naive loop: ListFunctions, then one list per function, one after another, boto3 defaults."""
+    emulator.clear()
+    start, configs, failed = time.monotonic(), 0, False
+    try:
+        for page in client.get_paginator("list_functions").paginate():
+            for function in page["Functions"]:
+                listed = client.list_function_event_invoke_configs(FunctionName=function["FunctionName"])
+                configs += len(listed["FunctionEventInvokeConfigs"])
+    except Exception:  # a throttled call that ran out of boto3's default 3 attempts
+        failed = True
+    seconds = time.monotonic() - start
+    calls = emulator.calls()
+    return (
+        "sequential boto3 loop (default retries)",
+        len(calls),
+        sum(c["status"] == 429 for c in calls),
+        failed,
+        configs,
+        seconds,
+    )
+
+
+SECTIONS = {"calls": section_calls, "adhoc": section_adhoc, "region": section_region}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sections", nargs="*", help=f"default: all of {', '.join(SECTIONS)}")
+    parser.add_argument("--runs", type=int, default=7, help="ad hoc runs per side (median)")
+    parser.add_argument("--functions", type=int, default=300)
+    parser.add_argument("--latency-ms", type=int, nargs="+", default=[20, 100], help="per-call latencies to run")
+    args = parser.parse_args()
+    for name in args.sections or SECTIONS:
+        SECTIONS[name](args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
