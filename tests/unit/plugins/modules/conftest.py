@@ -15,9 +15,11 @@ from unittest import mock
 import pytest
 from ansible.module_utils import basic
 
-from ansible_collections.cloudops.aws_lambda.tests.emulator import fixtures
 from ansible_collections.cloudops.aws_lambda.tests.emulator.pytest_plugin import emulator  # noqa: F401
 from ansible_collections.cloudops.aws_lambda.tests.emulator.server import Emulator
+from ansible_collections.cloudops.aws_lambda.tests.integration.targets.setup_lambda_fixtures.files import (
+    lambda_fixtures as fixtures,
+)
 
 try:
     from ansible.module_utils.testing import patch_module_args

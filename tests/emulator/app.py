@@ -1,0 +1,235 @@
+"""The emulator's WSGI application: moto for everything, our handlers for event invoke configs, plus faults.
+
+Request flow::
+
+    /_emulator/*                      -> control endpoints (not logged, never faulted)
+    Lambda control-plane call         -> latency, then throttle (bucket + rate), then 500 error rate
+      event-invoke-config operation   -> EventInvokeConfigs (conflict/propagation faults inside, before writes)
+      anything else                   -> moto
+    any other service                 -> moto
+
+Every request outside /_emulator/ gets one entry in the request log.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from . import moto_view
+from .event_invoke import CallContext
+from .event_invoke import EventInvokeConfigs
+from .event_invoke import WriteFaults
+from .faults import FaultInjector
+from .faults import FaultSettings
+from .routes import RequestInfo
+from .routes import describe
+from .wire import LambdaError
+from .wire import Response
+from .wire import empty_response
+from .wire import error_response
+from .wire import json_response
+from .wire import service_error
+from .wire import status_line
+from .wire import too_many_requests
+
+StartResponse = Callable[..., Any]
+CONTROL_PREFIX = "/_emulator/"
+DEFAULT_LOG_LIMIT = 100_000  # oldest entries drop first, so a long benchmark cannot exhaust memory
+
+
+class RequestLog:
+    def __init__(self, limit: int = DEFAULT_LOG_LIMIT) -> None:
+        self._lock = threading.Lock()
+        self._entries: deque[dict[str, Any]] = deque(maxlen=limit)
+        self._seq = 0
+
+    def add(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self._seq += 1
+            self._entries.append({"seq": self._seq, **entry})
+
+    def entries(self, **filters: str) -> list[dict[str, Any]]:
+        with self._lock:
+            snapshot = list(self._entries)
+        return [e for e in snapshot if all(str(e.get(k)) == v for k, v in filters.items())]
+
+    def clear(self) -> int:
+        with self._lock:
+            count = len(self._entries)
+            self._entries.clear()
+            return count
+
+
+def _make_moto_app() -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+    from moto.moto_server.werkzeug_app import create_backend_app
+
+    return DomainDispatcherApplication(create_backend_app)
+
+
+class EmulatorApp:
+    """WSGI callable. One instance holds all emulator state except moto's (which is process-global)."""
+
+    def __init__(self, faults: FaultSettings | None = None, log_limit: int = DEFAULT_LOG_LIMIT) -> None:
+        self.moto_app = _make_moto_app()
+        self.configs = EventInvokeConfigs()
+        self.faults = FaultInjector(faults)
+        self.log = RequestLog(log_limit)
+
+    def reset(self, keep_moto: bool = False) -> None:
+        """Forget our configs, the fault settings and the log, and (unless keep_moto) moto's backends."""
+        if not keep_moto:
+            moto_view.reset_moto()
+        self.configs.clear()
+        self.faults.reset()
+        self.log.clear()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):
+            return _send(start_response, self._control(environ))
+        info = describe(environ)
+        if info.is_lambda_control_plane:
+            error = self._front_door_fault()
+            if error is not None:
+                self._record(info, error.status, error.fault)
+                return _send(start_response, error_response(error))
+        if info.is_event_invoke_config:
+            status, fault, response = self._event_invoke(environ, info)
+            self._record(info, status, fault)
+            return _send(start_response, response)
+        return self._forward(environ, start_response, info)
+
+    # --- faults and our operations ---
+
+    def _front_door_fault(self) -> LambdaError | None:
+        """Faults that hit any Lambda control-plane call before it is looked at."""
+        if self.faults.latency_seconds:
+            time.sleep(self.faults.latency_seconds)
+        retry_after = self.faults.throttle()
+        if retry_after is not None:
+            error = too_many_requests(retry_after)
+            error.fault = "throttle"
+            return error
+        if self.faults.server_error():
+            error = service_error()
+            error.fault = "error"
+            return error
+        return None
+
+    def _event_invoke(self, environ: dict[str, Any], info: RequestInfo) -> tuple[int, str | None, Response]:
+        headers = {k[5:].lower().replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+        ctx = CallContext(moto_view.account_for_request(headers, info.access_key), info.region)
+        write_faults = WriteFaults(conflict=self.faults.conflict, propagation_failure=self.faults.propagation_failure)
+        name = info.path_params["FunctionName"]
+        qualifier = info.query_value("Qualifier")
+        try:
+            if info.operation == "PutFunctionEventInvokeConfig":
+                response = json_response(200, self.configs.put(ctx, name, qualifier, info.body, write_faults))
+            elif info.operation == "UpdateFunctionEventInvokeConfig":
+                response = json_response(200, self.configs.update(ctx, name, qualifier, info.body, write_faults))
+            elif info.operation == "GetFunctionEventInvokeConfig":
+                response = json_response(200, self.configs.get(ctx, name, qualifier))
+            elif info.operation == "DeleteFunctionEventInvokeConfig":
+                self.configs.delete(ctx, name, qualifier, write_faults)
+                response = empty_response(204)
+            else:
+                page = self.configs.list_configs(ctx, name, info.query_value("Marker"), info.query_value("MaxItems"))
+                response = json_response(200, page)
+        except LambdaError as error:
+            return error.status, error.fault, error_response(error)
+        except Exception:  # a bug in the emulator: answer like Lambda would, and say what broke on stderr
+            traceback.print_exc(file=sys.stderr)
+            return 500, None, error_response(service_error())
+        return response[0], None, response
+
+    def _forward(self, environ: dict[str, Any], start_response: StartResponse, info: RequestInfo) -> Iterable[bytes]:
+        status: list[int] = []
+
+        def capture(status_line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            status.append(int(status_line.split(" ", 1)[0]))
+            return start_response(status_line, headers, exc_info)
+
+        result = self.moto_app(environ, capture)
+        self._record(info, status[0] if status else None, None)
+        return result
+
+    def _record(self, info: RequestInfo, status: int | None, fault: str | None) -> None:
+        function_name, qualifier = info.function_and_qualifier() if info.service == "lambda" else (None, None)
+        self.log.add(
+            {
+                "time": round(time.time(), 3),
+                "service": info.service,
+                "operation": info.operation,
+                "function_name": function_name,
+                "qualifier": qualifier,
+                "status": status,
+                "fault": fault,
+            }
+        )
+
+    # --- control endpoints ---
+
+    def _control(self, environ: dict[str, Any]) -> Response:
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ["PATH_INFO"][len(CONTROL_PREFIX) :].rstrip("/")
+        handler = self._control_routes().get((method, path))
+        if handler is None:
+            return json_response(404, {"error": f"no control endpoint {method} {CONTROL_PREFIX}{path}"})
+        try:
+            return handler(environ)
+        except ValueError as exc:
+            return json_response(400, {"error": str(exc)})
+
+    def _control_routes(self) -> dict[tuple[str, str], Callable[[dict[str, Any]], Response]]:
+        return {
+            ("GET", "health"): lambda _env: json_response(200, {"status": "ok"}),
+            ("GET", "requests"): self._get_requests,
+            ("DELETE", "requests"): lambda _env: json_response(200, {"cleared": self.log.clear()}),
+            ("GET", "faults"): lambda _env: json_response(200, self.faults.snapshot()),
+            ("POST", "faults"): self._post_faults,
+            ("POST", "reset"): self._post_reset,
+        }
+
+    def _get_requests(self, environ: dict[str, Any]) -> Response:
+        filters = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+        entries = self.log.entries(**filters)
+        return json_response(200, {"count": len(entries), "requests": entries})
+
+    def _post_faults(self, environ: dict[str, Any]) -> Response:
+        return json_response(200, self.faults.update(_json_body(environ)).to_dict())
+
+    def _post_reset(self, environ: dict[str, Any]) -> Response:
+        options = _json_body(environ)
+        keep_moto = options.get("keep_moto", False)
+        if not isinstance(keep_moto, bool):
+            raise ValueError("keep_moto must be true or false")
+        self.reset(keep_moto=keep_moto)
+        return json_response(200, {"reset": True, "keep_moto": keep_moto})
+
+
+def _json_body(environ: dict[str, Any]) -> dict[str, Any]:
+    """A control request's JSON object body ({} when empty); ValueError (-> 400) otherwise."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length > 0 else b""
+    try:
+        body = json.loads(raw) if raw.strip() else {}
+    except ValueError as exc:
+        raise ValueError(f"body must be a JSON object: {exc}") from None
+    if not isinstance(body, dict):
+        raise ValueError("body must be a JSON object")
+    return body
+
+
+def _send(start_response: StartResponse, response: Response) -> Iterable[bytes]:
+    status, headers, body = response
+    start_response(status_line(status), headers)
+    return [body]

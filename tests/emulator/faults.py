@@ -1,0 +1,161 @@
+"""Fault injection: throttling, conflicts, server errors, latency and destination-propagation failures.
+
+All faults are off by default. Every random decision comes from one ``random.Random`` seeded by ``seed``, so a run
+with the same seed and the same request sequence injects the same faults.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import fields
+from typing import Any
+
+
+@dataclass
+class FaultSettings:
+    """The knobs, as set on the command line or through ``POST /_emulator/faults``."""
+
+    throttle_rps: float = 0.0  # token-bucket quota for all Lambda control-plane calls; 0 = off (AWS: 15)
+    throttle_rate: float = 0.0  # share of Lambda calls answered 429 regardless of the bucket
+    conflict_rate: float = 0.0  # share of event-invoke-config writes answered 409
+    error_rate: float = 0.0  # share of Lambda calls answered 500 ServiceException
+    latency_ms: float = 0.0  # added to every Lambda call
+    propagation_failures: int = 0  # next N Put/Update naming a destination fail "The destination ARN ... is invalid."
+    seed: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_RATES = ("throttle_rate", "conflict_rate", "error_rate")
+_NON_NEGATIVE = ("throttle_rps", "latency_ms")
+
+
+def validate_update(update: dict[str, Any]) -> dict[str, Any]:
+    """Check a partial update; returns it with numbers coerced, or raises ValueError naming the bad key."""
+    known = {f.name for f in fields(FaultSettings)}
+    clean: dict[str, Any] = {}
+    for key, value in update.items():
+        if key not in known:
+            raise ValueError(f"unknown fault setting {key!r}; known: {', '.join(sorted(known))}")
+        if key == "seed":
+            clean[key] = None if value is None else _integer(key, value)
+        elif key == "propagation_failures":
+            clean[key] = _integer(key, value)
+            if clean[key] < 0:
+                raise ValueError("propagation_failures must be >= 0")
+        else:
+            clean[key] = _number(key, value)
+            if key in _RATES and not 0.0 <= clean[key] <= 1.0:
+                raise ValueError(f"{key} must be between 0 and 1")
+            if key in _NON_NEGATIVE and clean[key] < 0:
+                raise ValueError(f"{key} must be >= 0")
+    return clean
+
+
+def _number(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{key} must be a number")
+    return float(value)
+
+
+def _integer(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{key} must be an integer")
+    return value
+
+
+class TokenBucket:
+    """``rate`` tokens per second, at most ``rate`` in store (one second's worth), starting full."""
+
+    def __init__(self, rate: float, clock: Any = time.monotonic) -> None:
+        self.rate = rate
+        self.capacity = rate
+        self.tokens = rate
+        self._clock = clock
+        self._stamp = clock()
+
+    def take(self) -> bool:
+        now = self._clock()
+        self.tokens = min(self.capacity, self.tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+    def seconds_until_token(self) -> int:
+        missing = max(0.0, 1.0 - self.tokens)
+        return max(1, math.ceil(missing / self.rate))
+
+
+class FaultInjector:
+    """Thread-safe holder of the settings and of the state faults need (bucket, RNG, propagation counter)."""
+
+    def __init__(self, settings: FaultSettings | None = None) -> None:
+        self._lock = threading.Lock()
+        self.settings = FaultSettings()
+        self._rng = random.Random()
+        self._bucket: TokenBucket | None = None
+        self.update((settings or FaultSettings()).to_dict())
+
+    def update(self, changes: dict[str, Any]) -> FaultSettings:
+        clean = validate_update(changes)
+        with self._lock:
+            for key, value in clean.items():
+                setattr(self.settings, key, value)
+            if "seed" in clean:
+                self._rng.seed(self.settings.seed)
+            if "throttle_rps" in clean:  # a new quota starts with a full bucket
+                rps = self.settings.throttle_rps
+                self._bucket = TokenBucket(rps) if rps > 0 else None
+            return FaultSettings(**self.settings.to_dict())
+
+    def reset(self) -> None:
+        self.update(FaultSettings().to_dict())
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return self.settings.to_dict()
+
+    @property
+    def latency_seconds(self) -> float:
+        return self.settings.latency_ms / 1000.0
+
+    def throttle(self) -> int | None:
+        """None to let the call through, else the Retry-After seconds for a 429.
+
+        The bucket is charged for every call, so a call refused by ``throttle_rate`` still uses quota, as a real
+        caller's retries do.
+        """
+        with self._lock:
+            if self._bucket is not None and not self._bucket.take():
+                return self._bucket.seconds_until_token()
+            if self._draw(self.settings.throttle_rate):
+                return 1
+            return None
+
+    def server_error(self) -> bool:
+        with self._lock:
+            return self._draw(self.settings.error_rate)
+
+    def conflict(self) -> bool:
+        with self._lock:
+            return self._draw(self.settings.conflict_rate)
+
+    def propagation_failure(self) -> bool:
+        with self._lock:
+            if self.settings.propagation_failures > 0:
+                self.settings.propagation_failures -= 1
+                return True
+            return False
+
+    def _draw(self, rate: float) -> bool:
+        # random() is in [0, 1), so "<" makes rate 1.0 fire every time. A fault that is off draws nothing, so the
+        # sequence a seed produces depends only on the faults that are on.
+        return rate > 0 and self._rng.random() < rate

@@ -1,0 +1,186 @@
+"""Read-only view of moto's in-process backends: every use of moto internals lives here.
+
+The event-invoke-config handlers need to know whether functions, versions, aliases and destinations exist. moto
+keeps them in module-level ``BackendDict`` objects; the attribute names below (``_lambdas._functions``,
+``_aliases``, ``queues``, ``topics``, ``event_buses``, ``bucket_accounts``) are moto 5.2.5 internals, so a moto
+upgrade that renames them breaks this module only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.utilities.utils import get_partition
+
+LATEST = "$LATEST"
+
+
+def partition_of(region: str) -> str:
+    return get_partition(region)
+
+
+def function_arn(region: str, account: str, name: str, qualifier: str | None = None) -> str:
+    arn = f"arn:{partition_of(region)}:lambda:{region}:{account}:function:{name}"
+    return f"{arn}:{qualifier}" if qualifier else arn
+
+
+def account_for_request(headers: dict[str, str], access_key: str | None) -> str:
+    """The account moto itself would use for this request (same priorities as moto's BaseResponse)."""
+    if "MOTO_ACCOUNT_ID" in os.environ:
+        return os.environ["MOTO_ACCOUNT_ID"]
+    if headers.get("x-moto-account-id"):
+        return headers["x-moto-account-id"]
+    if not access_key:
+        return DEFAULT_ACCOUNT_ID
+    from moto.iam.models import get_account_id_from
+
+    return get_account_id_from(access_key)
+
+
+def _backend(backend_dict: Any, account: str, region: str) -> Any | None:
+    try:
+        return backend_dict[account][region]
+    except KeyError:  # unknown region: moto has no backend, so nothing exists there
+        return None
+
+
+@dataclass(frozen=True)
+class FunctionRecord:
+    """One function as moto holds it. ``anchor`` is moto's per-function dict: a new one exists after re-creation."""
+
+    name: str
+    anchor: dict[str, Any]
+    aliases: dict[str, Any]
+
+    @property
+    def has_latest(self) -> bool:
+        return self.anchor.get("latest") is not None
+
+    def version_object(self, version: str) -> Any | None:
+        for fn in self.anchor.get("versions", []):
+            if str(fn.version) == version:
+                return fn
+        return None
+
+    def has_qualifier(self, qualifier: str) -> bool:
+        if qualifier == LATEST:
+            return self.has_latest
+        if qualifier.isdigit():
+            return self.version_object(qualifier) is not None
+        return qualifier in self.aliases
+
+
+def get_function(account: str, region: str, name: str) -> FunctionRecord | None:
+    from moto.awslambda.models import lambda_backends
+
+    backend = _backend(lambda_backends, account, region)
+    if backend is None:
+        return None
+    storage = backend._lambdas
+    anchor = storage._functions.get(name)
+    if anchor is None:
+        return None
+    # _aliases is a defaultdict keyed by the unqualified ARN: use .get so a lookup never creates entries.
+    aliases = storage._aliases.get(function_arn(region, account, name), {})
+    return FunctionRecord(name=name, anchor=anchor, aliases=aliases)
+
+
+# --- destinations ---------------------------------------------------------------------------------------------
+
+_LAMBDA_ARN = re.compile(
+    r"arn:(?P<partition>[^:]+):lambda:(?P<region>[^:]+):(?P<account>\d{12}):function:(?P<name>[a-zA-Z0-9-_.]+)"
+    r"(?::(?P<qualifier>[a-zA-Z0-9-_$.]+))?"
+)
+
+
+@dataclass(frozen=True)
+class Arn:
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+    @classmethod
+    def parse(cls, arn: str) -> Arn | None:
+        parts = arn.split(":", 5)
+        if len(parts) != 6 or parts[0] != "arn":
+            return None
+        return cls(parts[1], parts[2], parts[3], parts[4], parts[5])
+
+
+def lambda_destination(arn: str) -> tuple[str, str, str, str | None] | None:
+    """(account, region, name, qualifier) of a Lambda function ARN, or None if it is not one."""
+    match = _LAMBDA_ARN.fullmatch(arn)
+    if not match:
+        return None
+    return match["account"], match["region"], match["name"], match["qualifier"]
+
+
+def destination_exists(arn: str) -> bool:
+    """Whether the resource an (already well-formed, supported-service) destination ARN names exists in moto."""
+    parsed = Arn.parse(arn)
+    if parsed is None:
+        return False
+    checker = _EXISTS.get(parsed.service)
+    return bool(checker and checker(arn, parsed))
+
+
+def _lambda_exists(arn: str, _parsed: Arn) -> bool:
+    target = lambda_destination(arn)
+    if target is None:
+        return False
+    account, region, name, qualifier = target
+    record = get_function(account, region, name)
+    return record is not None and record.has_qualifier(qualifier or LATEST)
+
+
+def _sqs_exists(_arn: str, parsed: Arn) -> bool:
+    from moto.sqs.models import sqs_backends
+
+    backend = _backend(sqs_backends, parsed.account, parsed.region)
+    return backend is not None and parsed.resource in backend.queues
+
+
+def _sns_exists(arn: str, parsed: Arn) -> bool:
+    from moto.sns.models import sns_backends
+
+    backend = _backend(sns_backends, parsed.account, parsed.region)
+    return backend is not None and arn in backend.topics
+
+
+def _events_exists(_arn: str, parsed: Arn) -> bool:
+    from moto.events.models import events_backends
+
+    if not parsed.resource.startswith("event-bus/"):
+        return False
+    backend = _backend(events_backends, parsed.account, parsed.region)
+    return backend is not None and parsed.resource[len("event-bus/") :] in backend.event_buses
+
+
+def _s3_exists(_arn: str, parsed: Arn) -> bool:
+    from moto.s3.models import s3_backends
+
+    # Bucket ARNs carry neither region nor account; moto keeps one global bucket namespace.
+    return parsed.resource in s3_backends.bucket_accounts
+
+
+_EXISTS = {
+    "lambda": _lambda_exists,
+    "sqs": _sqs_exists,
+    "sns": _sns_exists,
+    "events": _events_exists,
+    "s3": _s3_exists,
+}
+SUPPORTED_DESTINATION_SERVICES = frozenset(_EXISTS)
+
+
+def reset_moto() -> None:
+    """Reset every moto backend, exactly as POST /moto-api/reset does."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()

@@ -1,0 +1,195 @@
+"""Fault injection, and the wire format of the transient errors it produces (reference C18, Lambda quotas)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from ansible_collections.cloudops.aws_lambda.tests.emulator.faults import FaultInjector
+from ansible_collections.cloudops.aws_lambda.tests.emulator.faults import FaultSettings
+from ansible_collections.cloudops.aws_lambda.tests.emulator.faults import TokenBucket
+from ansible_collections.cloudops.aws_lambda.tests.emulator.server import Emulator
+from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import World
+from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import assert_error
+from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import client_error
+from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import fn_arn
+from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import raw_responses
+
+THROTTLE_BODY = {"Reason": "CallerRateLimitExceeded", "Type": "User", "message": "Rate exceeded"}
+
+
+def conflict_message(name: str, qualifier: str) -> str:
+    return (
+        f"The EventInvokeConfig for function {fn_arn(name, qualifier)} could not be updated due to a concurrent "
+        "update operation."
+    )
+
+
+# --- C18: wire format of the transient errors ----------------------------------------------------------------------
+
+
+def test_c18_throttle_is_429_with_the_recorded_body(world: World) -> None:
+    world.emulator.set_faults(throttle_rate=1.0)
+    with raw_responses(world.lam) as seen:
+        error = client_error(world.lam.get_function_event_invoke_config, FunctionName=world.fn)
+    assert_error(error, 429, "TooManyRequestsException", "Rate exceeded")
+    assert error.response["Reason"] == "CallerRateLimitExceeded"
+    assert error.response["retryAfterSeconds"] == "1"
+    status, headers, content = seen[0]
+    assert status == 429
+    assert headers["x-amzn-ErrorType"] == "TooManyRequestsException"
+    assert json.loads(content) == THROTTLE_BODY
+
+
+def test_c18_conflict_is_409_naming_the_qualified_function(world: World) -> None:
+    world.emulator.set_faults(conflict_rate=1.0)
+    error = client_error(
+        world.lam.put_function_event_invoke_config, FunctionName=world.fn, Qualifier="live", MaximumRetryAttempts=1
+    )
+    assert_error(error, 409, "ResourceConflictException", conflict_message(world.fn, "live"))
+    assert error.response["Type"] == "User"
+    assert error.response["message"] == conflict_message(world.fn, "live")
+
+
+def test_c18_service_error_is_500_service_exception(world: World) -> None:
+    world.emulator.set_faults(error_rate=1.0)
+    error = client_error(world.lam.list_function_event_invoke_configs, FunctionName=world.fn)
+    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    assert error.response["Error"]["Code"] == "ServiceException"
+    assert error.response["Type"] == "Service"
+
+
+# --- throttling -----------------------------------------------------------------------------------------------------
+
+
+def test_throttle_rate_hits_every_lambda_call_but_not_other_services(world: World) -> None:
+    world.emulator.set_faults(throttle_rate=1.0)
+    for call in (world.lam.list_functions, lambda: world.lam.get_function(FunctionName=world.fn)):
+        with pytest.raises(world.lam.exceptions.TooManyRequestsException):
+            call()
+    assert world.clients.sqs.list_queues()["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+def test_throttle_rps_is_a_token_bucket_shared_by_all_lambda_calls(world: World) -> None:
+    world.emulator.set_faults(throttle_rps=15)
+    started = time.monotonic()
+    outcomes = []
+    for index in range(40):
+        call = world.lam.list_functions if index % 2 else world.lam.list_function_event_invoke_configs
+        try:
+            call() if index % 2 else call(FunctionName=world.fn)
+            outcomes.append("ok")
+        except world.lam.exceptions.TooManyRequestsException:
+            outcomes.append("throttled")
+    elapsed = time.monotonic() - started
+    allowed = outcomes.count("ok")
+    assert 15 <= allowed <= 15 + int(15 * elapsed) + 1
+    assert outcomes[:15] == ["ok"] * 15
+    time.sleep(0.2)  # three tokens come back
+    world.lam.list_functions()
+
+
+def test_token_bucket_refills_at_its_rate_up_to_one_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [100.0]
+    bucket = TokenBucket(15, clock=lambda: now[0])
+    assert [bucket.take() for _draw in range(16)] == [True] * 15 + [False]
+    assert bucket.seconds_until_token() == 1
+    now[0] += 0.2
+    assert [bucket.take() for _draw in range(4)] == [True, True, True, False]
+    now[0] += 60
+    assert sum(bucket.take() for _draw in range(20)) == 15  # capacity is one second's worth
+
+
+def test_throttle_rate_share_is_close_to_the_setting_and_reproducible() -> None:
+    def draws(seed: int) -> list[bool]:
+        injector = FaultInjector(FaultSettings(throttle_rate=0.3, seed=seed))
+        return [injector.throttle() is not None for _draw in range(2000)]
+
+    first = draws(42)
+    assert 0.25 < sum(first) / len(first) < 0.35
+    assert draws(42) == first
+    assert draws(43) != first
+
+
+# --- conflicts ------------------------------------------------------------------------------------------------------
+
+
+def test_conflicts_hit_writes_only_and_change_nothing(world: World) -> None:
+    world.lam.put_function_event_invoke_config(FunctionName=world.fn, MaximumRetryAttempts=1)
+    world.emulator.set_faults(conflict_rate=1.0)
+    put = client_error(world.lam.put_function_event_invoke_config, FunctionName=world.fn, MaximumRetryAttempts=2)
+    update = client_error(
+        world.lam.update_function_event_invoke_config, FunctionName=world.fn, MaximumEventAgeInSeconds=60
+    )
+    delete = client_error(world.lam.delete_function_event_invoke_config, FunctionName=world.fn)
+    for error in (put, update, delete):
+        assert_error(error, 409, "ResourceConflictException", conflict_message(world.fn, "$LATEST"))
+    # Reads are never conflicted, and see the config exactly as before.
+    got = world.lam.get_function_event_invoke_config(FunctionName=world.fn)
+    assert got["MaximumRetryAttempts"] == 1
+    assert "MaximumEventAgeInSeconds" not in got
+    assert len(world.lam.list_function_event_invoke_configs(FunctionName=world.fn)["FunctionEventInvokeConfigs"]) == 1
+    assert world.lam.get_function(FunctionName=world.fn)["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+def test_conflicted_put_of_a_new_config_writes_nothing(world: World) -> None:
+    world.emulator.set_faults(conflict_rate=1.0)
+    client_error(world.lam.put_function_event_invoke_config, FunctionName=world.fn, MaximumRetryAttempts=2)
+    world.emulator.set_faults(conflict_rate=0.0)
+    error = client_error(world.lam.get_function_event_invoke_config, FunctionName=world.fn)
+    assert error.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+# --- errors, latency, propagation -----------------------------------------------------------------------------------
+
+
+def test_injected_server_errors_change_nothing(world: World) -> None:
+    world.emulator.set_faults(error_rate=1.0)
+    client_error(world.lam.put_function_event_invoke_config, FunctionName=world.fn, MaximumRetryAttempts=2)
+    world.emulator.set_faults(error_rate=0.0)
+    error = client_error(world.lam.get_function_event_invoke_config, FunctionName=world.fn)
+    assert error.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_latency_is_added_to_lambda_calls(world: World) -> None:
+    world.emulator.set_faults(latency_ms=150)
+    started = time.monotonic()
+    world.lam.list_function_event_invoke_configs(FunctionName=world.fn)
+    assert time.monotonic() - started >= 0.15
+
+
+def test_propagation_failures_fail_the_next_puts_that_name_a_destination(world: World) -> None:
+    queue = world.arn("queue")
+    world.emulator.set_faults(propagation_failures=2)
+    # A Put without a destination does not use up the budget.
+    world.lam.put_function_event_invoke_config(FunctionName=world.fn, MaximumRetryAttempts=1)
+    for _draw in range(2):
+        error = client_error(
+            world.lam.put_function_event_invoke_config,
+            FunctionName=world.fn,
+            DestinationConfig={"OnFailure": {"Destination": queue}},
+        )
+        assert_error(error, 400, "InvalidParameterValueException", f"The destination ARN {queue} is invalid.")
+    assert world.lam.get_function_event_invoke_config(FunctionName=world.fn)["MaximumRetryAttempts"] == 1
+    put = world.lam.put_function_event_invoke_config(
+        FunctionName=world.fn, DestinationConfig={"OnFailure": {"Destination": queue}}
+    )
+    assert put["DestinationConfig"]["OnFailure"] == {"Destination": queue}
+    faults = [e["fault"] for e in world.emulator.requests(operation="PutFunctionEventInvokeConfig")]
+    assert faults == [None, "propagation", "propagation", None]
+    assert world.emulator.faults()["propagation_failures"] == 0
+
+
+def test_faults_are_off_by_default(fresh_emulator: Emulator) -> None:
+    assert fresh_emulator.faults() == FaultSettings().to_dict()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"throttle_rate": 1.5}, {"latency_ms": -1}, {"propagation_failures": 1.5}, {"nonsense": 1}, {"seed": "x"}],
+)
+def test_invalid_fault_settings_are_refused(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        FaultInjector().update(bad)
