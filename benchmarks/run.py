@@ -111,7 +111,7 @@ def adhoc(module: str, args: str, *flags: str) -> tuple[float, dict]:
 # ---------------------------------------------------------------------------------------------- sections
 
 
-def section_calls(_: argparse.Namespace) -> None:
+def section_calls(_args: argparse.Namespace) -> None:
     """API calls per task, next to the minimum any tool needs (a read to know, a write to change)."""
     with Emulator() as emulator:
         world = emulator.fixtures("calls")
@@ -138,13 +138,13 @@ def section_calls(_: argparse.Namespace) -> None:
             ]
             for label, args, flags, minimum in steps:
                 emulator.clear()
-                _, result = adhoc(MODULE, args, *flags)
+                _seconds, result = adhoc(MODULE, args, *flags)
                 operations = [call["operation"].replace("FunctionEventInvokeConfig", "") for call in emulator.calls()]
                 writes = [op for op in operations if op in ("Put", "Update", "Delete")]
                 rows.append((qualifier, label, result.get("changed"), len(operations), minimum, writes, operations))
     print("\nAPI calls per task (module run through `ansible localhost -m`)")
     print(f"{'qualifier':9} {'task':22} {'changed':7} {'calls':5} {'minimum':10} calls made")
-    for qualifier, label, changed, count, minimum, _, operations in rows:
+    for qualifier, label, changed, count, minimum, _writes, operations in rows:
         print(f"{qualifier:9} {label:22} {changed!s:7} {count:<5} {minimum!s:10} {', '.join(operations)}")
     check_rows = [row for row in rows if "check" in row[1]]
     print(f"check mode writes: {sum(len(row[5]) for row in check_rows)} (must be 0)")
@@ -158,7 +158,7 @@ def section_adhoc(args: argparse.Namespace) -> None:
         base = f"function_name={function} endpoint_url={emulator.endpoint}"
         adhoc(MODULE, f"{base} maximum_retry_attempts=1")  # create, and warm the caches
         ours, bare = [], []
-        for _ in range(args.runs):
+        for _run in range(args.runs):
             ours.append(adhoc(MODULE, f"{base} maximum_retry_attempts=1")[0])
             bare.append(adhoc("boto3_get_event_invoke_config", base)[0])
     ratio = statistics.median(ours) / statistics.median(bare)
@@ -219,7 +219,7 @@ def run_info(emulator: Emulator) -> tuple:
     calls = emulator.calls()
     throttled = sum(1 for call in calls if call["status"] == 429)
     configs = len(result.get("event_invoke_configs", []))
-    return (f"{INFO.split('.')[-1]}", len(calls), throttled, bool(result.get("failed")), configs, seconds)
+    return (INFO.rsplit(".", maxsplit=1)[-1], len(calls), throttled, bool(result.get("failed")), configs, seconds)
 
 
 def run_sequential(emulator: Emulator, client) -> tuple:

@@ -315,20 +315,20 @@ def test_connect_client_config(aws_env):
 
 
 def test_connect_retry_mode(aws_env):
-    client, _ = connect(client_settings(params(region="us-east-1", max_attempts=2)), retry_mode="adaptive")
+    client, _region = connect(client_settings(params(region="us-east-1", max_attempts=2)), retry_mode="adaptive")
     assert client.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 2}
 
 
 def test_connect_merges_aws_config(aws_env):
     """aws_config is merged over the collection's Config: the user agent and retries survive."""
-    client, _ = client_for(aws_config={"connect_timeout": 5, "read_timeout": 7})
+    client, _region = client_for(aws_config={"connect_timeout": 5, "read_timeout": 7})
     assert (client.meta.config.connect_timeout, client.meta.config.read_timeout) == (5, 7)
     assert "cloudops.aws_lambda/0.1.0" in client.meta.config.user_agent_extra
     assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 10}
 
 
 def test_connect_validate_certs_false_reaches_the_client(aws_env):
-    client, _ = client_for(validate_certs=False)
+    client, _region = client_for(validate_certs=False)
     assert client._endpoint.http_session._verify is False
 
 
@@ -357,7 +357,7 @@ class _Body:
 
 def test_requests_carry_the_user_agent_and_no_secret(aws_env):
     """What goes on the wire: the collection's user agent; the secret key signs but is never sent."""
-    client, _ = client_for(access_key="AKIAEXAMPLE", secret_key=SECRET, session_token=TOKEN)
+    client, _region = client_for(access_key="AKIAEXAMPLE", secret_key=SECRET, session_token=TOKEN)
     seen = {}
     body = {
         "FunctionArn": f"{FN}:$LATEST",
@@ -531,7 +531,7 @@ def test_exhausted_error_says_what_was_retried_and_for_how_long():
 @pytest.mark.parametrize(("attempts", "retries"), [(5, 4), (2, 1)])
 def test_exhausted_error_counts_retries_not_attempts(attempts, retries):
     """N attempts are N - 1 retries, as RetriesExhausted itself says; the module's message must agree."""
-    _, gave_up = exhausted(attempts=attempts)
+    _error, gave_up = exhausted(attempts=attempts)
     assert f"retried {retries} times" in str(gave_up)
     message = str(exhausted_error("PutFunctionEventInvokeConfig", gave_up))
     assert f"retried {attempts} times" not in message
@@ -559,7 +559,7 @@ def test_no_result_contains_a_secret(aws_env):
     secret_params["session_token"] = TOKEN
     results = []
 
-    client, _ = connect(client_settings(secret_params))
+    client, _region = connect(client_settings(secret_params))
     with Stubber(client) as stubber:
         stubber.add_client_error(
             "put_function_event_invoke_config",

@@ -950,7 +950,7 @@ def test_property_planning_the_returned_config_changes_nothing(scenario):
     if current is None and nothing_to_set(request):
         assert refusal(plan, request, current).option is None
         return
-    _, desired = plan(request, current)
+    _changed, desired = plan(request, current)
     after = predict(identity_of(target, current), desired)
     again = request_from(after)
     validate_request(again, target)
@@ -974,10 +974,10 @@ def test_property_plan_is_idempotent(scenario):
 @given(scenarios())
 def test_property_a_request_changes_only_what_it_names(scenario):
     """(c) Options left out keep their current value (issue #3); named ones take the request's value."""
-    _, current, request = scenario
+    _name, current, request = scenario
     if current is None and nothing_to_set(request):
         return
-    _, desired = plan(request, current)
+    _changed, desired = plan(request, current)
     before = settings_of(current)
     assert set(desired) == set(SETTINGS)
     for key in SETTINGS:

@@ -15,7 +15,7 @@ from unittest import mock
 import pytest
 from ansible.module_utils import basic
 
-from ansible_collections.cloudops.aws_lambda.tests.emulator.pytest_plugin import emulator  # noqa: F401
+from ansible_collections.cloudops.aws_lambda.tests.emulator import pytest_plugin
 from ansible_collections.cloudops.aws_lambda.tests.emulator.server import Emulator
 from ansible_collections.cloudops.aws_lambda.tests.integration.targets.setup_lambda_fixtures.files import (
     lambda_fixtures as fixtures,
@@ -30,6 +30,8 @@ except ImportError:  # ansible-core < 2.19 has no helper; setting _ANSIBLE_ARGS 
         with mock.patch.object(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()):
             yield
 
+
+emulator = pytest_plugin.emulator  # the session's in-process emulator, found by pytest under this name
 
 REGION = "us-east-1"
 WRITES = {"PutFunctionEventInvokeConfig", "UpdateFunctionEventInvokeConfig", "DeleteFunctionEventInvokeConfig"}
@@ -90,7 +92,7 @@ def world_cache() -> dict[str, Any]:
 
 
 @pytest.fixture
-def run(emulator: Emulator, world_cache: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Runner:  # noqa: F811
+def run(emulator: Emulator, world_cache: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Runner:
     for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_URL", "AWS_CA_BUNDLE"):
         monkeypatch.delenv(variable, raising=False)
     if "world" not in world_cache:

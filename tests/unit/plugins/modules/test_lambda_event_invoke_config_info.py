@@ -98,7 +98,7 @@ def test_more_than_one_page_of_configs_is_followed(run):
 
 
 def test_the_region_holds_every_functions_configs_sorted(run):
-    _, made = three_configs(run)
+    _function, made = three_configs(run)
     other = put(run, run.world["functions"][1]["name"], "$LATEST", maximum_retry_attempts=2)
     run.clear()
     result = run(module, concurrency=4)
