@@ -54,6 +54,7 @@ _FULL_ARN_RE = re.compile(
 )
 _PARTIAL_ARN_RE = re.compile(rf"^(?P<account>[0-9]{{12}}):function:(?P<name>{_NAME})(?::(?P<qualifier>{_QUALIFIER}))?$")
 _NAME_RE = re.compile(rf"^(?P<name>{_NAME})(?::(?P<qualifier>{_QUALIFIER}))?$")
+_FUNCTION_NAME_FORMS = (_FULL_ARN_RE, _PARTIAL_ARN_RE, _NAME_RE)
 _QUALIFIER_RE = re.compile(rf"^(?:{_QUALIFIER})$")
 # Every pattern is used with fullmatch: `$` alone would accept a trailing newline (a YAML block scalar's).
 # The DestinationArn pattern of the Lambda API model, less its kafka:// alternative (event source mappings only).
@@ -97,11 +98,7 @@ def parse_target(function_name: str, qualifier: Optional[str] = None) -> Target:
             "function_name",
             f"function_name is {len(function_name)} characters long; AWS allows at most {FUNCTION_NAME_MAX_LENGTH}.",
         )
-    match = (
-        _FULL_ARN_RE.fullmatch(function_name)
-        or _PARTIAL_ARN_RE.fullmatch(function_name)
-        or _NAME_RE.fullmatch(function_name)
-    )
+    match = next(filter(None, (form.fullmatch(function_name) for form in _FUNCTION_NAME_FORMS)), None)
     if match is None:
         raise ParameterError(
             "function_name",
