@@ -132,8 +132,10 @@ EXAMPLES = r"""
   cloudops.aws_lambda.lambda_event_invoke_config:
     function_name: other-function
     qualifier: "{{ item.qualifier }}"
-    maximum_retry_attempts: "{{ item.maximum_retry_attempts }}"
-    maximum_event_age_in_seconds: "{{ item.maximum_event_age_in_seconds }}"
+    # an unset number is null; omit it (older ansible-core would render null as "")
+    maximum_retry_attempts: "{{ item.maximum_retry_attempts if item.maximum_retry_attempts is not none else omit }}"
+    maximum_event_age_in_seconds: >-
+      {{ item.maximum_event_age_in_seconds if item.maximum_event_age_in_seconds is not none else omit }}
     destination_config: "{{ item.destination_config }}"
   loop: "{{ configs.event_invoke_configs }}"
 

@@ -46,6 +46,10 @@ CONTROL_PREFIX = "/_emulator/"
 DEFAULT_LOG_LIMIT = 100_000  # oldest entries drop first, so a long benchmark cannot exhaust memory
 
 
+# AWS gives these a quota of their own (GetFunction: 100 requests/s); the 15/s bucket is for everything else.
+OWN_QUOTA_OPERATIONS = frozenset({"GetFunction"})
+
+
 class RequestLog:
     def __init__(self, limit: int = DEFAULT_LOG_LIMIT) -> None:
         self._lock = threading.Lock()
@@ -98,7 +102,7 @@ class EmulatorApp:
             return _send(start_response, self._control(environ))
         info = describe(environ)
         if info.is_lambda_control_plane:
-            error = self._front_door_fault()
+            error = self._front_door_fault(info.operation)
             if error is not None:
                 self._record(info, error.status, error.fault)
                 return _send(start_response, error_response(error))
@@ -110,11 +114,11 @@ class EmulatorApp:
 
     # --- faults and our operations ---
 
-    def _front_door_fault(self) -> LambdaError | None:
+    def _front_door_fault(self, operation: str) -> LambdaError | None:
         """Faults that hit any Lambda control-plane call before it is looked at."""
         if self.faults.latency_seconds:
             time.sleep(self.faults.latency_seconds)
-        retry_after = self.faults.throttle()
+        retry_after = self.faults.throttle(shared_quota=operation not in OWN_QUOTA_OPERATIONS)
         if retry_after is not None:
             error = too_many_requests(retry_after)
             error.fault = "throttle"

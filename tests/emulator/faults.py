@@ -127,14 +127,14 @@ class FaultInjector:
     def latency_seconds(self) -> float:
         return self.settings.latency_ms / 1000.0
 
-    def throttle(self) -> int | None:
+    def throttle(self, shared_quota: bool = True) -> int | None:
         """None to let the call through, else the Retry-After seconds for a 429.
 
         The bucket is charged for every call, so a call refused by ``throttle_rate`` still uses quota, as a real
-        caller's retries do.
+        caller's retries do. Calls with a quota of their own (``shared_quota=False``) are not charged.
         """
         with self._lock:
-            if self._bucket is not None and not self._bucket.take():
+            if shared_quota and self._bucket is not None and not self._bucket.take():
                 return self._bucket.seconds_until_token()
             if self._draw(self.settings.throttle_rate):
                 return 1
