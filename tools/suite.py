@@ -293,9 +293,18 @@ def step_build() -> bool:
     galaxy = tool(VENV, "ansible-galaxy")
     if run(galaxy, "collection", "build", "--output-path", DIST, cwd=LAYOUT, env=tool_env(VENV)) != 0:
         return False
-    if run(galaxy, "collection", "install", "--no-deps", "-p", INSTALLED, tarball(), env=tool_env(VENV)) != 0:
+    # Only the installed copy may be found: not the layout (ANSIBLE_COLLECTIONS_PATH), not sys.path (PYTHONPATH).
+    env = {
+        **tool_env(VENV),
+        "ANSIBLE_COLLECTIONS_PATH": str(INSTALLED),
+        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+        "PYTHONPATH": "",
+    }
+    if run(galaxy, "collection", "install", "--force", "--no-deps", "-p", INSTALLED, tarball(), env=env) != 0:
         return False
-    env = {**tool_env(VENV), "ANSIBLE_COLLECTIONS_PATH": str(INSTALLED)}
+    if not (INSTALLED / "ansible_collections" / NAMESPACE / NAME / "MANIFEST.json").is_file():
+        print(f"build: the tarball was not installed into {INSTALLED}")
+        return False
     listing = subprocess.run(
         [tool(VENV, "ansible-doc"), "-t", "module", "-l", FQCN],
         env={**os.environ, **env},

@@ -37,7 +37,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import botocore_retries
 
 COLLECTION_NAME = "cloudops.aws_lambda"
-COLLECTION_VERSION = "0.1.0"  # tests/unit checks this against galaxy.yml
+COLLECTION_VERSION = "1.0.0"  # tests/unit checks this against galaxy.yml
 
 T = TypeVar("T")
 
@@ -159,7 +159,15 @@ def connect(settings: dict[str, Any], retry_mode: str = "standard") -> tuple[Any
     client = session.create_client(
         "lambda", region_name=region, endpoint_url=settings["endpoint_url"], verify=settings["verify"], config=config
     )
+    client.meta.events.register("needs-retry.lambda", _never_retry_certificate_errors)
     return client, region
+
+
+def _never_retry_certificate_errors(caught_exception: Optional[BaseException] = None, **_kwargs: Any) -> None:
+    """botocore's retry modes treat every connection error as transient, a failed TLS verification included; it
+    fails the same way on every attempt, so stop at the first one (raising ends botocore's retry loop)."""
+    if isinstance(caught_exception, SSLError):
+        raise caught_exception
 
 
 def _silence_insecure_request_warning() -> None:
@@ -206,10 +214,15 @@ def client_error(operation: str, error: Any, elapsed: float) -> AwsError:
     }
     text = f"{operation} failed: {code}: {message}"
     if code == "TooManyRequestsException" or metadata.get("HTTPStatusCode") == 429:
+        tries = (
+            "on its only attempt (max_attempts=1)"
+            if attempts == 1
+            else (f"on all {attempts} attempts over {elapsed:.1f} s, retried by botocore with backoff")
+        )
         text = (
-            f"{operation} was throttled by AWS ({code}: {message}) on all {attempts} attempts over {elapsed:.1f} s; "
-            "botocore retried it with backoff. Lambda allows 15 control-plane requests per second per account and "
-            "region, shared by every tool: lower the request rate (fewer forks) or raise max_attempts."
+            f"{operation} was throttled by AWS ({code}: {message}) {tries}. Lambda allows 15 control-plane requests "
+            "per second per account and region, shared by every tool: lower the request rate (fewer forks) or "
+            "raise max_attempts."
         )
     elif attempts > 1:
         text += f" (after {attempts} attempts over {elapsed:.1f} s)"
