@@ -311,7 +311,7 @@ def test_connect_client_config(aws_env):
     assert client.meta.endpoint_url == ENDPOINT
     assert client.meta.service_model.service_name == "lambda"
     assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 4}
-    assert "cloudops.aws_lambda/0.1.0" in client.meta.config.user_agent_extra
+    assert f"cloudops.aws_lambda/{COLLECTION_VERSION}" in client.meta.config.user_agent_extra
 
 
 def test_connect_retry_mode(aws_env):
@@ -323,7 +323,7 @@ def test_connect_merges_aws_config(aws_env):
     """aws_config is merged over the collection's Config: the user agent and retries survive."""
     client, _region = client_for(aws_config={"connect_timeout": 5, "read_timeout": 7})
     assert (client.meta.config.connect_timeout, client.meta.config.read_timeout) == (5, 7)
-    assert "cloudops.aws_lambda/0.1.0" in client.meta.config.user_agent_extra
+    assert f"cloudops.aws_lambda/{COLLECTION_VERSION}" in client.meta.config.user_agent_extra
     assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 10}
 
 
