@@ -29,6 +29,7 @@ except ImportError:
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import DEFAULT_MAX_ATTEMPTS
@@ -83,6 +84,21 @@ class AwsError(Exception):
         if self.code:
             result["error"] = {"code": self.code, **self.details}
         return result
+
+
+def execute(module: Any, run: Callable[[Any], dict[str, Any]]) -> None:
+    """How every module of this collection ends: `run`'s result, or a failure naming the option or the AWS error.
+
+    Nothing else is caught: an unexpected exception keeps its traceback, which is what a bug report needs.
+    """
+    if not HAS_BOTOCORE:
+        module.fail_json(msg=missing_required_lib("botocore"))
+    try:
+        module.exit_json(**run(module))
+    except ParameterError as error:
+        module.fail_json(msg=str(error), option=error.option)
+    except AwsError as error:
+        module.fail_json(**error.result())
 
 
 # ---------------------------------------------------------------------------------------------- settings

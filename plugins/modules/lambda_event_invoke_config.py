@@ -217,15 +217,14 @@ event_invoke_config:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import HAS_BOTOCORE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import client_settings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import connect
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import execute
 
 _DESTINATION = {"type": "dict", "options": {"destination": {"type": "str"}}}
 
@@ -303,14 +302,7 @@ def main():
         mutually_exclusive=[("destination_config", "on_success"), ("destination_config", "on_failure")],
         supports_check_mode=True,
     )
-    if not HAS_BOTOCORE:
-        module.fail_json(msg=missing_required_lib("botocore"))
-    try:
-        module.exit_json(**run(module))
-    except core.ParameterError as error:
-        module.fail_json(msg=str(error), option=error.option)
-    except AwsError as error:
-        module.fail_json(**error.result())
+    execute(module, run)
 
 
 if __name__ == "__main__":

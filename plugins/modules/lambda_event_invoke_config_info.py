@@ -133,15 +133,13 @@ event_invoke_configs:
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import HAS_BOTOCORE
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import client_settings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import connect
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import execute
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RequestRateLimiter
 
 ARGUMENT_SPEC = {
@@ -195,14 +193,7 @@ def run(module):
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    if not HAS_BOTOCORE:
-        module.fail_json(msg=missing_required_lib("botocore"))
-    try:
-        module.exit_json(**run(module))
-    except core.ParameterError as error:
-        module.fail_json(msg=str(error), option=error.option)
-    except AwsError as error:
-        module.fail_json(**error.result())
+    execute(module, run)
 
 
 if __name__ == "__main__":
