@@ -39,24 +39,34 @@ def candidates() -> list[str]:
     return [p for p in dict.fromkeys(found) if not p.endswith(("-config", "m", ".py")) and os.access(p, os.X_OK)]
 
 
-def version_of(python: str) -> tuple[int, int] | None:
-    """The interpreter's version if it runs and can make a venv (a failing shim or a Python without venv → None)."""
-    probe = "import sys, venv, ensurepip; print('%d.%d' % sys.version_info[:2])"
+def identify(python: str) -> tuple[tuple[int, int], str] | None:
+    """(version, real executable) if the interpreter runs and can make a venv; a failing shim gives None.
+
+    The real executable is the interpreter's own word (a working pyenv shim execs the real binary), so the same
+    Python is recognised however it was found, and the environment's stamp does not change with the PATH.
+    """
+    probe = "import os, sys, venv, ensurepip; print('%d.%d' % sys.version_info[:2], os.path.realpath(sys.executable))"
     try:
         out = subprocess.run([python, "-c", probe], capture_output=True, text=True, timeout=30, check=True).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    major, minor = out.strip().split(".")
-    return int(major), int(minor)
+    version, executable = out.split()
+    major, minor = version.split(".")
+    return (int(major), int(minor)), executable
+
+
+def version_of(python: str) -> tuple[int, int] | None:
+    found = identify(python)
+    return found[0] if found else None
 
 
 def find_python(low: tuple[int, int], high: tuple[int, int] | None) -> str:
     """The oldest Python in range: the one the pinned toolchain was proven on (3.12 for ansible-core 2.21)."""
-    fitting = []
+    fitting = set()
     for python in candidates():
-        version = version_of(python)
-        if version and version >= low and (high is None or version < high):
-            fitting.append((version, python))
+        found = identify(python)
+        if found and found[0] >= low and (high is None or found[0] < high):
+            fitting.add(found)
     if fitting:
         return min(fitting)[1]
     wanted = f">= {low[0]}.{low[1]}" + (f" and < {high[0]}.{high[1]}" if high else "")
