@@ -27,6 +27,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -319,6 +320,27 @@ def tls_emulator_server(tmp_path_factory: pytest.TempPathFactory):
 def tls_emulator(tls_emulator_server: EmulatorServer) -> EmulatorServer:
     tls_emulator_server.reset()
     return tls_emulator_server
+
+
+class LoopbackServer:
+    """A socketserver on 127.0.0.1 served from a daemon thread while the `with` block runs (test helpers only)."""
+
+    def __init__(self, server: Any, name: str) -> None:
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    def __enter__(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
 
 
 # ---------------------------------------------------------------------------------------------- running ansible

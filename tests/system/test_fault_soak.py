@@ -26,6 +26,7 @@ import pytest
 from conftest import DELETE
 from conftest import GET
 from conftest import PUT
+from conftest import LoopbackServer
 
 STEPS = 200
 SEED = 20261123
@@ -159,7 +160,7 @@ def make_plan(world: dict[str, Any], steps: int = STEPS) -> tuple[dict[str, list
 # ---------------------------------------------------------------------------------------------- the reader
 
 
-class DirectReader:
+class DirectReader(LoopbackServer):
     """GET /FUNCTION/QUALIFIER -> the config's four settings as the Lambda API holds them, {} when none.
 
     Served on 127.0.0.1 from a thread of this test for the playbook's lookups, so that a check costs one HTTP
@@ -171,8 +172,7 @@ class DirectReader:
         self.reads = 0
         self.answers: dict[str, list[Any]] = collections.defaultdict(list)  # "function:qualifier" -> answers
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, name="direct-reader", daemon=True)
+        super().__init__(ThreadingHTTPServer(("127.0.0.1", 0), self._handler()), "direct-reader")
 
     @property
     def url(self) -> str:
@@ -199,15 +199,6 @@ class DirectReader:
                 """Quiet: the test reports what matters."""
 
         return Handler
-
-    def __enter__(self) -> DirectReader:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
 
 
 # ---------------------------------------------------------------------------------------------- the test

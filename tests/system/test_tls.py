@@ -15,9 +15,10 @@ from conftest import INFO_MODULE
 from conftest import LIST
 from conftest import MODULE
 from conftest import PUT
+from conftest import LoopbackServer
 
 
-class CountingTlsListener:
+class CountingTlsListener(LoopbackServer):
     """Serves TLS with the emulator's certificate, counts the handshakes, and answers nothing else.
 
     A client that does not trust the certificate cannot tell it from the emulator: it gives up during the handshake,
@@ -41,22 +42,13 @@ class CountingTlsListener:
                 except (ssl.SSLError, OSError):
                     pass  # the client refused the certificate: what this listener is for
 
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="tls-listener", daemon=True)
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        super().__init__(server, "tls-listener")
 
     @property
     def endpoint(self) -> str:
-        return f"https://127.0.0.1:{self._server.server_address[1]}"
-
-    def __enter__(self) -> CountingTlsListener:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
+        return f"https://127.0.0.1:{self.port}"
 
 
 @pytest.mark.parametrize(
