@@ -9,6 +9,7 @@ botocore only: boto3 adds nothing these modules use and costs import time on eve
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 from typing import Callable
 from typing import Optional
@@ -119,9 +120,8 @@ def client_settings(params: dict[str, Any]) -> dict[str, Any]:
         )
     if bool(params.get("access_key")) != bool(params.get("secret_key")):
         raise ParameterError("secret_key", "access_key and secret_key must be given together.")
-    for option in ("max_attempts", "retry_timeout"):
-        if params.get(option) is not None and params[option] < (1 if option == "max_attempts" else 0):
-            raise ParameterError(option, f"{option} must be at least {1 if option == 'max_attempts' else 0}.")
+    for option, lowest in (("max_attempts", 1), ("retry_timeout", 0)):
+        check_at_least(params, option, lowest)
     verify: Any = params.get("aws_ca_bundle") or True
     if params.get("validate_certs") is False:
         verify = False
@@ -136,6 +136,11 @@ def client_settings(params: dict[str, Any]) -> dict[str, Any]:
         "aws_config": params.get("aws_config") or {},
         "max_attempts": params.get("max_attempts") or DEFAULT_MAX_ATTEMPTS,
     }
+
+
+def check_at_least(params: dict[str, Any], option: str, lowest: float) -> None:
+    if params.get(option) is not None and params[option] < lowest:
+        raise ParameterError(option, f"{option} must be at least {lowest}.")
 
 
 def user_agent_extra() -> str:
@@ -188,8 +193,6 @@ def _never_retry_certificate_errors(caught_exception: Optional[BaseException] = 
 
 def _silence_insecure_request_warning() -> None:
     """urllib3 would print its own warning for every request; the module warns once instead."""
-    import warnings
-
     warnings.filterwarnings("ignore", message="Unverified HTTPS request")
 
 

@@ -50,35 +50,30 @@ def get_config(client: Any, target: Target) -> Optional[dict[str, Any]]:
     return from_api(response)
 
 
-def put_config(client: Any, target: Target, settings: dict[str, Any], retry_timeout: float) -> dict[str, Any]:
-    """Write the whole desired state with Put; its response holds the new config, so nothing is re-read."""
-    params = put_request(target, settings)
-    operation = "PutFunctionEventInvokeConfig"
+def _write(operation: str, method: Any, retry_timeout: float, **params: Any) -> Any:
+    """A write call, retried for conflicts and propagation errors within `retry_timeout` (see retries.py)."""
     try:
-        response = retry_write(
-            lambda: call(operation, client.put_function_event_invoke_config, **params), _retryable, retry_timeout
-        )
+        return retry_write(lambda: call(operation, method, **params), _retryable, retry_timeout)
     except RetriesExhausted as exhausted:
         raise exhausted_error(operation, exhausted) from None
-    return from_api(response)
+
+
+def put_config(client: Any, target: Target, settings: dict[str, Any], retry_timeout: float) -> dict[str, Any]:
+    """Write the whole desired state with Put; its response holds the new config, so nothing is re-read."""
+    method = client.put_function_event_invoke_config
+    return from_api(_write("PutFunctionEventInvokeConfig", method, retry_timeout, **put_request(target, settings)))
 
 
 def delete_config(client: Any, target: Target, retry_timeout: float) -> bool:
     """Delete the config; False when it was already gone (AWS answers 404, which is the state we want)."""
-    operation = "DeleteFunctionEventInvokeConfig"
     try:
-        retry_write(
-            lambda: call(
-                operation,
-                client.delete_function_event_invoke_config,
-                FunctionName=target.function_name,
-                Qualifier=target.qualifier,
-            ),
-            _retryable,
+        _write(
+            "DeleteFunctionEventInvokeConfig",
+            client.delete_function_event_invoke_config,
             retry_timeout,
+            FunctionName=target.function_name,
+            Qualifier=target.qualifier,
         )
-    except RetriesExhausted as exhausted:
-        raise exhausted_error(operation, exhausted) from None
     except AwsError as error:
         if error.code == NOT_FOUND:
             return False

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 from typing import Any
 from typing import Callable
@@ -107,8 +108,6 @@ class RequestRateLimiter:
     def __init__(
         self, rate: float, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
     ) -> None:
-        import threading
-
         self.rate = rate
         self.clock = clock
         self.sleep = sleep

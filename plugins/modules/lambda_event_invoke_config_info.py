@@ -137,6 +137,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import check_at_least
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import client_settings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import connect
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import execute
@@ -153,9 +154,8 @@ ARGUMENT_SPEC = {
 
 def validate(params):
     """Refuse bad input before a client exists. Returns the target (None for a region) and whether it is one config."""
-    for option in ("concurrency", "rate_limit"):
-        if params[option] < (1 if option == "concurrency" else 0):
-            raise core.ParameterError(option, f"{option} must be at least {1 if option == 'concurrency' else 0}.")
+    check_at_least(params, "concurrency", 1)
+    check_at_least(params, "rate_limit", 0)
     if params["function_name"] is None:
         if params["qualifier"] is not None:
             raise core.ParameterError("qualifier", "qualifier requires function_name.")
