@@ -320,9 +320,14 @@ def step_build() -> bool:
     return all(run(tool(VENV, "ansible-doc"), "-t", "module", module, env=env) == 0 for module in modules)
 
 
+def built() -> bool:
+    """Steps that use the tarball or its installed copy build it first when run without the build step."""
+    return (tarball().exists() and INSTALLED.exists()) or step_build()
+
+
 def step_importer() -> bool:
     """galaxy-importer on the tarball, without its container-based ansible-test (no container engine here)."""
-    if not tarball().exists() and not step_build():
+    if not built():
         return False
     config = BUILD / "galaxy-importer.cfg"
     config.write_text(
@@ -342,7 +347,7 @@ def step_importer() -> bool:
 
 def step_builder() -> bool:
     """`ansible-builder create` of the example execution environment (no container engine needed for create)."""
-    if not tarball().exists() and not step_build():
+    if not built():
         return False
     context = BUILD / "ee"
     shutil.rmtree(context, ignore_errors=True)
@@ -359,7 +364,7 @@ def step_builder() -> bool:
 def step_system() -> bool:
     """Black-box tests of the installed collection: ad hoc runs, playbooks, faults, secrets, TLS."""
     env = {**tool_env(VENV), "COLLECTION_INSTALL_PATH": str(INSTALLED)}
-    if not INSTALLED.exists() and not step_build():
+    if not built():
         return False
     return run(tool(VENV, "python"), "-m", "pytest", "-n", "2", "tests/system", cwd=LAYOUT, env=env) == 0
 
