@@ -50,8 +50,10 @@ options:
     aliases: [aws_region]
   endpoint_url:
     description:
-      - Use this URL instead of AWS's endpoint for Lambda, for example a local emulator.
-      - If not set, the E(AWS_URL) environment variable is used.
+      - Use this URL instead of AWS's endpoints, for example a local emulator. It applies to every AWS API the module
+        calls.
+      - If not set, the E(AWS_URL) environment variable is used, then botocore's own E(AWS_ENDPOINT_URL) and
+        per-service variables such as E(AWS_ENDPOINT_URL_LAMBDA) (use those to point only Lambda elsewhere).
     type: str
     aliases: [aws_endpoint_url]
   validate_certs:
@@ -82,6 +84,8 @@ options:
       - Those are C(ResourceConflictException) (another write to a config of the same function was in progress)
         and the errors Lambda returns right after a destination or the execution role's policy was created
         (C(The destination ARN ... is invalid.), C(... does not have permissions ...)).
+      - An endpoint that refuses connections or does not answer is tried 3 times (10 seconds to connect each),
+        then the module fails saying so.
       - V(0) turns this retry off.
     type: int
     default: 60

@@ -1,17 +1,25 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to cloudops.aws_lambda
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Connection options (amazon.aws's names, aliases and environment variables), the Lambda client, and errors.
+"""What every module of this collection does around its own work, in one place.
+
+- the connection options (amazon.aws's names, aliases and environment variables) and their checks;
+- `run_module`: argument parsing, the refusals every module shares, and how a run ends (result or failure);
+- `open_connection`: the botocore session, the Lambda client, the region check and the warnings;
+- `call`: one API call, with "missing" turned into None and every other failure into an AwsError.
 
 botocore only: boto3 adds nothing these modules use and costs import time on every run.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import warnings
 from typing import Any
 from typing import Callable
+from typing import Collection
+from typing import Iterable
 from typing import Optional
 from typing import TypeVar
 
@@ -20,19 +28,28 @@ try:
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError
     from botocore.exceptions import ClientError
+    from botocore.exceptions import ConnectTimeoutError
+    from botocore.exceptions import EndpointConnectionError
     from botocore.exceptions import NoCredentialsError
     from botocore.exceptions import ProfileNotFound
+    from botocore.exceptions import ProxyConnectionError
     from botocore.exceptions import SSLError
+
+    CONNECT_ERRORS: tuple[type, ...] = (EndpointConnectionError, ConnectTimeoutError, ProxyConnectionError)
 
     HAS_BOTOCORE = True
 except ImportError:
     HAS_BOTOCORE = False  # the modules report it through missing_required_lib("botocore")
+    CONNECT_ERRORS = ()
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import check_region
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import DEFAULT_MAX_ATTEMPTS
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import DEFAULT_RETRY_TIMEOUT
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetriesExhausted
@@ -42,6 +59,12 @@ COLLECTION_NAME = "cloudops.aws_lambda"
 COLLECTION_VERSION = "1.0.0"  # tests/unit checks this against galaxy.yml
 
 T = TypeVar("T")
+
+# A refused or unanswered connection fails the same way on every attempt: try it a few times, not max_attempts
+# times with throttling's long backoff (about 16 s of silence with the defaults), and wait less than botocore's
+# 60 s for each connect.
+CONNECT_ATTEMPTS = 3
+CONNECT_TIMEOUT = 10
 
 CONNECTION_ARGUMENT_SPEC: dict[str, Any] = {
     "access_key": {
@@ -74,32 +97,68 @@ CONNECTION_ARGUMENT_SPEC: dict[str, Any] = {
 class AwsError(Exception):
     """Every failure of an AWS call, reduced to what a user needs and nothing secret."""
 
-    def __init__(self, message: str, code: Optional[str] = None, details: Optional[dict[str, Any]] = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        code: Optional[str] = None,
+        details: Optional[dict[str, Any]] = None,
+        extra: Optional[dict[str, Any]] = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.details = details or {}
+        self.extra = extra or {}  # more return values for the failed task (e.g. preflight)
+
+    @property
+    def message(self) -> str:
+        """AWS's own message (e.g. to match propagation errors), or ours when there was no AWS answer."""
+        return str(self.details.get("message", self))
 
     def result(self) -> dict[str, Any]:
         """Keyword arguments for fail_json."""
-        result: dict[str, Any] = {"msg": str(self)}
+        result: dict[str, Any] = {"msg": str(self), **self.extra}
         if self.code:
             result["error"] = {"code": self.code, **self.details}
         return result
 
 
-def execute(module: Any, run: Callable[[Any], dict[str, Any]]) -> None:
-    """How every module of this collection ends: `run`'s result, or a failure naming the option or the AWS error.
+# ---------------------------------------------------------------------------------------------- running a module
+
+
+def run_module(argument_spec: dict[str, Any], run: Callable[[Any], dict[str, Any]], **kwargs: Any) -> None:
+    """Every module's main(): parse the options (the connection options added), refuse what every module refuses,
+    run, and end with `run`'s result or a failure naming the option or the AWS error.
 
     Nothing else is caught: an unexpected exception keeps its traceback, which is what a bug report needs.
     """
+    module = AnsibleModule(
+        argument_spec={**argument_spec, **CONNECTION_ARGUMENT_SPEC}, supports_check_mode=True, **kwargs
+    )
     if not HAS_BOTOCORE:
         module.fail_json(msg=missing_required_lib("botocore"))
     try:
+        refuse_booleans(argument_spec, module.params)
         module.exit_json(**run(module))
     except ParameterError as error:
         module.fail_json(msg=str(error), option=error.option)
     except AwsError as error:
         module.fail_json(**error.result())
+
+
+def refuse_booleans(spec: dict[str, Any], params: Optional[dict[str, Any]], prefix: str = "") -> None:
+    """A YAML `true` given for a number passes Ansible's int check (a bool is an int to Python) and would be sent
+    to AWS as `true`, which it refuses with a SerializationException; refuse it here, naming the option."""
+    for option, option_spec in spec.items():
+        value = (params or {}).get(option)
+        name = f"{prefix}{option}"
+        if option_spec.get("type") in ("int", "float") and isinstance(value, bool):
+            raise ParameterError(name, f"{name} must be a number; got the boolean {value}.")
+        suboptions = option_spec.get("options")
+        if suboptions and isinstance(value, dict):
+            refuse_booleans(suboptions, value, f"{name}.")
+        elif suboptions and isinstance(value, list):
+            for index, element in enumerate(value):
+                refuse_booleans(suboptions, element if isinstance(element, dict) else {}, f"{name}[{index}].")
 
 
 # ---------------------------------------------------------------------------------------------- settings
@@ -108,7 +167,7 @@ def execute(module: Any, run: Callable[[Any], dict[str, Any]]) -> None:
 def client_settings(params: dict[str, Any]) -> dict[str, Any]:
     """Check the connection options and turn them into client arguments; no I/O.
 
-    The region is left to botocore (profile, config file) when no option or variable gives one; `connect`
+    The region is left to botocore (profile, config file) when no option or variable gives one; `open_connection`
     refuses to go on without it.
     """
     keys = [params.get(name) for name in ("access_key", "secret_key", "session_token")]
@@ -133,7 +192,7 @@ def client_settings(params: dict[str, Any]) -> dict[str, Any]:
         "region": params.get("region") or None,
         "endpoint_url": params.get("endpoint_url") or None,
         "verify": verify,
-        "aws_config": params.get("aws_config") or {},
+        "aws_config": check_aws_config(params.get("aws_config") or {}),
         "max_attempts": params.get("max_attempts") or DEFAULT_MAX_ATTEMPTS,
     }
 
@@ -143,52 +202,142 @@ def check_at_least(params: dict[str, Any], option: str, lowest: float) -> None:
         raise ParameterError(option, f"{option} must be at least {lowest}.")
 
 
+# aws_config keys whose wrong type botocore only notices deep inside client creation or the first request.
+_CONFIG_TYPES: dict[str, tuple[type, ...]] = {
+    "retries": (dict,),
+    "s3": (dict,),
+    "proxies": (dict,),
+    "proxies_config": (dict,),
+    "client_context_params": (dict,),
+    "connect_timeout": (int, float),
+    "read_timeout": (int, float),
+    "max_pool_connections": (int,),
+    "request_min_compression_size_bytes": (int,),
+    "signature_version": (str,),
+    "user_agent": (str,),
+    "user_agent_extra": (str,),
+    "user_agent_appid": (str,),
+}
+
+
+def check_aws_config(aws_config: dict[str, Any]) -> dict[str, Any]:
+    """Refuse unknown keys and wrong value types of aws_config before botocore fails on them obscurely."""
+    known = set(Config.OPTION_DEFAULTS) if HAS_BOTOCORE else set(aws_config)
+    for key, value in aws_config.items():
+        if key not in known:
+            raise ParameterError("aws_config", f"aws_config: {key!r} is not a botocore Config option.")
+        types = _CONFIG_TYPES.get(key)
+        if types and (isinstance(value, bool) or not isinstance(value, types)):
+            kind = " or ".join(t.__name__ for t in types)
+            raise ParameterError("aws_config", f"aws_config: {key} must be a {kind}; got {value!r}.")
+    return aws_config
+
+
 def user_agent_extra() -> str:
     return f"{COLLECTION_NAME}/{COLLECTION_VERSION} Ansible/{ANSIBLE_VERSION}"
 
 
-def connect(settings: dict[str, Any], retry_mode: str = "standard") -> tuple[Any, str]:
-    """A botocore Lambda client and its region. botocore does throttling/5xx retries in `retry_mode`."""
-    session = botocore.session.Session(profile=settings["profile"])
-    if settings["access_key"]:
-        session.set_credentials(settings["access_key"], settings["secret_key"], settings["session_token"])
-    try:
-        region = settings["region"] or session.get_config_variable("region")
-        session.get_scoped_config()  # raises ProfileNotFound now, not from inside create_client
-    except ProfileNotFound:
-        raise ParameterError(
-            "profile", f"profile {settings['profile']!r} is not in the AWS configuration or credentials files."
-        ) from None
-    if not region:
-        raise ParameterError(
-            "region",
-            "No AWS region: set region (alias aws_region), the AWS_REGION or AWS_DEFAULT_REGION variable, "
-            "or a region in the profile's configuration.",
-        )
-    config = Config(
-        user_agent_extra=user_agent_extra(),
-        retries=botocore_retries(settings["max_attempts"], retry_mode),
-        max_pool_connections=32,
-    )
-    if settings["aws_config"]:
+# ---------------------------------------------------------------------------------------------- connecting
+
+NO_REGION = (
+    "No AWS region: set region (alias aws_region), the AWS_REGION or AWS_DEFAULT_REGION variable, or a region in "
+    "the profile's configuration. In module_defaults, use group/cloudops.aws_lambda.aws: ansible-core's short "
+    "group/aws reaches only amazon.aws and community.aws modules, not this collection's."
+)
+
+
+class Connection:
+    """One task's botocore session: the Lambda client, and clients of other services in any region, made once.
+
+    Clients are shared by the task's threads (botocore clients are thread-safe); making one is not, hence the lock.
+    """
+
+    def __init__(self, settings: dict[str, Any], retry_mode: str = "standard") -> None:
+        self.settings = settings
+        self.retry_mode = retry_mode
+        self.session = botocore.session.Session(profile=settings["profile"])
+        if settings["access_key"]:
+            self.session.set_credentials(settings["access_key"], settings["secret_key"], settings["session_token"])
         try:
-            config = config.merge(Config(**settings["aws_config"]))
-        except TypeError as error:
+            self.region = settings["region"] or self.session.get_config_variable("region")
+            self.session.get_scoped_config()  # raises ProfileNotFound now, not from inside create_client
+        except ProfileNotFound:
+            raise ParameterError(
+                "profile", f"profile {settings['profile']!r} is not in the AWS configuration or credentials files."
+            ) from None
+        if not self.region:
+            raise ParameterError("region", NO_REGION)
+        self._config = self._botocore_config()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+        self.lambda_client = self.client("lambda")
+
+    def _botocore_config(self) -> Any:
+        config = Config(
+            user_agent_extra=user_agent_extra(),
+            retries=botocore_retries(self.settings["max_attempts"], self.retry_mode),
+            connect_timeout=CONNECT_TIMEOUT,
+            max_pool_connections=32,
+        )
+        if self.settings["aws_config"]:
+            try:
+                config = config.merge(Config(**self.settings["aws_config"]))
+            except (TypeError, ValueError, AttributeError, BotoCoreError) as error:
+                raise ParameterError("aws_config", f"aws_config is not a valid botocore Config: {error}.") from None
+        return config
+
+    def client(self, service: str, region: Optional[str] = None) -> Any:
+        """The client of `service` in `region` (the task's region by default)."""
+        key = (service, region or self.region)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._create_client(*key)
+            return self._clients[key]
+
+    def _create_client(self, service: str, region: str) -> Any:
+        try:
+            client = self.session.create_client(
+                service,
+                region_name=region,
+                endpoint_url=self.settings["endpoint_url"],
+                verify=self.settings["verify"],
+                config=self._config,
+            )
+        except (TypeError, ValueError, AttributeError, BotoCoreError) as error:
+            if not self.settings["aws_config"]:
+                raise
             raise ParameterError("aws_config", f"aws_config is not a valid botocore Config: {error}.") from None
+        client.meta.events.register(f"needs-retry.{client.meta.service_model.service_id.hyphenize()}", _retry_limits)
+        return client
+
+
+def open_connection(module: Any, targets: Iterable[Target] = (), retry_mode: str = "standard") -> Connection:
+    """What every module does before its first call: check the connection options, make the session and the
+    Lambda client, refuse function ARNs of another region, and warn once when certificates are not verified."""
+    settings = client_settings(module.params)
     if settings["verify"] is False:
         _silence_insecure_request_warning()
-    client = session.create_client(
-        "lambda", region_name=region, endpoint_url=settings["endpoint_url"], verify=settings["verify"], config=config
-    )
-    client.meta.events.register("needs-retry.lambda", _never_retry_certificate_errors)
-    return client, region
+    connection = Connection(settings, retry_mode)
+    for target in targets:
+        check_region(target, connection.region)
+    if settings["verify"] is False:
+        module.warn("validate_certs is false: the endpoint's TLS certificate was not verified.")
+    return connection
 
 
-def _never_retry_certificate_errors(caught_exception: Optional[BaseException] = None, **_kwargs: Any) -> None:
-    """botocore's retry modes treat every connection error as transient, a failed TLS verification included; it
-    fails the same way on every attempt, so stop at the first one (raising ends botocore's retry loop)."""
+def _retry_limits(caught_exception: Optional[BaseException] = None, attempts: int = 0, **_kwargs: Any) -> None:
+    """Stop botocore retrying what fails the same way every time (raising ends its retry loop).
+
+    - a failed TLS verification: botocore's modes treat every connection error as transient;
+    - an endpoint that refuses or does not answer: CONNECT_ATTEMPTS tries, not max_attempts with throttling's
+      backoff. The attempt count rides on the exception, for the message.
+    """
     if isinstance(caught_exception, SSLError):
         raise caught_exception
+    if isinstance(caught_exception, CONNECT_ERRORS):
+        caught_exception.attempts = attempts  # type: ignore[attr-defined]
+        if attempts >= CONNECT_ATTEMPTS:
+            raise caught_exception
 
 
 def _silence_insecure_request_warning() -> None:
@@ -199,17 +348,35 @@ def _silence_insecure_request_warning() -> None:
 # ---------------------------------------------------------------------------------------------- calls
 
 
-def call(operation: str, method: Callable[..., T], **params: Any) -> T:
-    """Make one API call; turn every botocore failure into an AwsError that says what happened."""
+def operation_name(method: Callable[..., Any]) -> str:
+    """The API's name of a client method (get_function -> GetFunction), from the client's own mapping."""
+    client = getattr(method, "__self__", None)
+    mapping = client.meta.method_to_api_mapping if client is not None else {}
+    return str(mapping.get(method.__name__, method.__name__))
+
+
+def call(method: Callable[..., T], *, missing: Collection[str] = (), **params: Any) -> Optional[T]:
+    """Make one API call: None when AWS answers with one of the `missing` error codes, the response otherwise;
+    every other botocore failure becomes an AwsError that says what happened."""
+    operation = operation_name(method)
     start = time.monotonic()
     try:
         return method(**params)
     except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in missing:
+            return None
         raise client_error(operation, error, time.monotonic() - start) from None
     except SSLError as error:
         raise AwsError(
             f"{operation}: TLS certificate verification failed ({error}). Set aws_ca_bundle to the CA bundle that "
             "signed the endpoint's certificate, or validate_certs: false to skip the check (not for production)."
+        ) from None
+    except CONNECT_ERRORS as error:
+        attempts = getattr(error, "attempts", 1)
+        raise AwsError(
+            f"{operation}: no answer from the endpoint after {attempts} attempt{'s' if attempts != 1 else ''} over "
+            f"{time.monotonic() - start:.1f} s ({error}). Check endpoint_url (or AWS_URL, AWS_ENDPOINT_URL), the "
+            "region, and the network or proxy between here and AWS."
         ) from None
     except NoCredentialsError:
         raise AwsError(
@@ -255,9 +422,7 @@ def exhausted_error(operation: str, exhausted: RetriesExhausted) -> AwsError:
     details = inner.details if isinstance(inner, AwsError) else {}
     return AwsError(
         f"{inner} — retried {exhausted.attempts - 1} times over {exhausted.elapsed:.1f} s because the error looked "
-        f"like {exhausted.reason}; gave up at retry_timeout. If the destination or role policy was just created, run "
-        "again or raise retry_timeout; otherwise check that the destination exists and the function's execution "
-        "role may send to it.",
+        f"like {exhausted.reason.text}; gave up at retry_timeout. {exhausted.reason.advice}",
         code,
         {**details, "attempts": exhausted.attempts},
     )

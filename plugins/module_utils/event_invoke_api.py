@@ -3,114 +3,129 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Thin I/O: one small function per Lambda API call.
 
-"Missing" becomes None or False here, once; every other failure is an AwsError. Results come back in the
-modules' config shape (event_invoke_config.from_api), never as raw API responses.
+"Missing" becomes None or False here (through `call(..., missing=...)`), once; every other failure is an AwsError.
+Results come back as the core's values (EventInvokeConfig), never as raw API responses.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from typing import Callable
+from typing import Collection
 from typing import Iterator
+from typing import NamedTuple
 from typing import Optional
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import call
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import exhausted_error
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import operation_name
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import from_api
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import put_request
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import qualified_arn
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetriesExhausted
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetryReason
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import retry_write
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import write_retry_reason
 
-NOT_FOUND = "ResourceNotFoundException"
+NOT_FOUND = ("ResourceNotFoundException",)
 LIST_PAGE_SIZE = 50  # the API's maximum for ListFunctionEventInvokeConfigs; ListFunctions caps pages at 50 too
 
+Classify = Callable[[Exception], Optional[RetryReason]]
 
-def _retryable(error: Exception) -> Optional[str]:
+
+class Function(NamedTuple):
+    """What GetFunction tells about one qualifier: the identity its config would have, and its execution role."""
+
+    identity: EventInvokeConfig  # no LastModified, no settings
+    role: Optional[str]
+    account: str
+
+
+def retryable(error: Exception) -> Optional[RetryReason]:
+    """The default classification of a failed write (see retries.py)."""
     if isinstance(error, AwsError):
-        return write_retry_reason(error.code, error.details.get("message", ""))
+        return write_retry_reason(error.code, error.message)
     return None
 
 
-def get_config(client: Any, target: Target) -> Optional[dict[str, Any]]:
-    """The config, or None when there is none (AWS gives the same 404 when the function itself is missing)."""
-    try:
-        response = call(
-            "GetFunctionEventInvokeConfig",
-            client.get_function_event_invoke_config,
-            FunctionName=target.function_name,
-            Qualifier=target.qualifier,
-        )
-    except AwsError as error:
-        if error.code == NOT_FOUND:
-            return None
-        raise
-    return from_api(response)
+def missing_target(target: Target, operation: str, check_mode: bool = False) -> AwsError:
+    """The function, version or alias a task names does not exist: say which, in check mode and real runs alike."""
+    outcome = "; a real run would fail the same way" if check_mode else ""
+    return AwsError(
+        f"The function {target.function_name} or its qualifier {target.qualifier} does not exist ({operation} "
+        f"returned ResourceNotFoundException){outcome}.",
+        NOT_FOUND[0],
+    )
 
 
-def _write(operation: str, method: Any, retry_timeout: float, **params: Any) -> Any:
+def get_config(client: Any, target: Target) -> Optional[EventInvokeConfig]:
+    """The config, or None when there is none (AWS gives the same 404 when the function itself is missing, C7)."""
+    item = call(
+        client.get_function_event_invoke_config,
+        missing=NOT_FOUND,
+        FunctionName=target.function_name,
+        Qualifier=target.qualifier,
+    )
+    return EventInvokeConfig.from_api(item) if item is not None else None
+
+
+def _write(
+    method: Callable[..., Any], retry_timeout: float, classify: Classify, missing: Collection[str], **params: Any
+) -> Any:
     """A write call, retried for conflicts and propagation errors within `retry_timeout` (see retries.py)."""
     try:
-        return retry_write(lambda: call(operation, method, **params), _retryable, retry_timeout)
+        return retry_write(lambda: call(method, missing=missing, **params), classify, retry_timeout)
     except RetriesExhausted as exhausted:
-        raise exhausted_error(operation, exhausted) from None
+        raise exhausted_error(operation_name(method), exhausted) from None
 
 
-def put_config(client: Any, target: Target, settings: dict[str, Any], retry_timeout: float) -> dict[str, Any]:
+def put_config(
+    client: Any, target: Target, settings: Settings, retry_timeout: float, classify: Classify = retryable
+) -> EventInvokeConfig:
     """Write the whole desired state with Put; its response holds the new config, so nothing is re-read."""
     method = client.put_function_event_invoke_config
-    return from_api(_write("PutFunctionEventInvokeConfig", method, retry_timeout, **put_request(target, settings)))
+    params = {"FunctionName": target.function_name, "Qualifier": target.qualifier, **settings.to_api()}
+    item = _write(method, retry_timeout, classify, NOT_FOUND, **params)
+    if item is None:  # C7/C8: the function, version or alias does not exist
+        raise missing_target(target, operation_name(method))
+    return EventInvokeConfig.from_api(item)
 
 
 def delete_config(client: Any, target: Target, retry_timeout: float) -> bool:
-    """Delete the config; False when it was already gone (AWS answers 404, which is the state we want)."""
-    try:
-        _write(
-            "DeleteFunctionEventInvokeConfig",
-            client.delete_function_event_invoke_config,
-            retry_timeout,
-            FunctionName=target.function_name,
-            Qualifier=target.qualifier,
-        )
-    except AwsError as error:
-        if error.code == NOT_FOUND:
-            return False
-        raise
-    return True
+    """Delete the config; False when it was already gone (AWS answers 404, which is the state we want, C12)."""
+    method = client.delete_function_event_invoke_config
+    params = {"FunctionName": target.function_name, "Qualifier": target.qualifier}
+    return _write(method, retry_timeout, retryable, NOT_FOUND, **params) is not None
 
 
-def get_identity(client: Any, target: Target) -> Optional[dict[str, Any]]:
-    """The qualified FunctionArn a new config would get, or None when the function or qualifier is missing.
+def get_function(client: Any, target: Target) -> Optional[Function]:
+    """The qualifier's identity and execution role, or None when the function or qualifier is missing.
 
-    Only check mode needs this: a real run learns it from Put's response. GetFunction has its own, larger
-    quota (100 requests/s), so this read does not spend the shared 15 requests/s control-plane budget.
+    GetFunction has its own, larger quota (100 requests/s), so this read does not spend the shared 15 requests/s
+    control-plane budget. For an alias, the configuration is the one of the version the alias points to.
     """
-    try:
-        response = call(
-            "GetFunction", client.get_function, FunctionName=target.function_name, Qualifier=target.qualifier
-        )
-    except AwsError as error:
-        if error.code == NOT_FOUND:
-            return None
-        raise
-    function_arn = qualified_arn(response["Configuration"]["FunctionArn"], target.qualifier)
-    return {"function_arn": function_arn, "function_name": target.name, "qualifier": target.qualifier}
+    response = call(
+        client.get_function, missing=NOT_FOUND, FunctionName=target.function_name, Qualifier=target.qualifier
+    )
+    if response is None:
+        return None
+    configuration = response["Configuration"]
+    function_arn = qualified_arn(configuration["FunctionArn"], target.qualifier)
+    identity = EventInvokeConfig(function_arn, target.name, target.qualifier)
+    return Function(identity, configuration.get("Role"), function_arn.split(":")[4])
 
 
-def list_configs(client: Any, function_name: str) -> Optional[list[dict[str, Any]]]:
-    """Every qualifier's config of one function, all pages; None when the function does not exist."""
-    configs: list[dict[str, Any]] = []
+def list_configs(client: Any, function_name: str) -> Optional[list[EventInvokeConfig]]:
+    """Every qualifier's config of one function, all pages; None when the function does not exist (C13)."""
+    configs: list[EventInvokeConfig] = []
     params: dict[str, Any] = {"FunctionName": function_name, "MaxItems": LIST_PAGE_SIZE}
     while True:
-        try:
-            page = call("ListFunctionEventInvokeConfigs", client.list_function_event_invoke_configs, **params)
-        except AwsError as error:
-            if error.code == NOT_FOUND:
-                return None
-            raise
-        configs.extend(from_api(item) for item in page.get("FunctionEventInvokeConfigs", []))
+        page = call(client.list_function_event_invoke_configs, missing=NOT_FOUND, **params)
+        if page is None:
+            return None
+        configs.extend(EventInvokeConfig.from_api(item) for item in page.get("FunctionEventInvokeConfigs", []))
         if not page.get("NextMarker"):
             return configs
         params["Marker"] = page["NextMarker"]
@@ -120,7 +135,7 @@ def list_function_names(client: Any) -> Iterator[str]:
     """The names of every function in the client's region, page by page (ListFunctions)."""
     params: dict[str, Any] = {"MaxItems": LIST_PAGE_SIZE}
     while True:
-        page = call("ListFunctions", client.list_functions, **params)
+        page = call(client.list_functions, **params)
         for function in page.get("Functions", []):
             yield function["FunctionName"]
         if not page.get("NextMarker"):

@@ -1,24 +1,29 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to cloudops.aws_lambda
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The pure core of the event-invoke-config modules: identifiers, validation, normalisation, planning.
+"""The pure core of the event-invoke-config modules: identifiers, validation, the settings value, planning.
 
-Nothing here performs I/O or imports botocore or AnsibleModule: every function takes and returns
-plain values, so the rules below are unit-tested table by table and property by property.
+Nothing here performs I/O or imports botocore or AnsibleModule: every function takes and returns plain values,
+so the rules below are unit-tested table by table and property by property. Case ids (C1-C18) refer to
+docs/aws-behaviour.md.
 
 Vocabulary (AWS's own):
   target    which config: a function and one qualifier ($LATEST, a version or an alias).
-  settings  the four things a config holds, flat: maximum_retry_attempts, maximum_event_age_in_seconds,
-            on_success, on_failure (a destination ARN, or None when that half is unset).
-  request   the settings a task names; a destination named as "" means "remove it".
-  config    the shape the modules return (snake_case, destination_config nested like AWS's).
+  Settings  the four things a config holds: maximum_retry_attempts, maximum_event_age_in_seconds, on_success,
+            on_failure. None means unset (AWS applies its defaults, or sends no record).
+  request   the settings a task names, as a mapping of Settings field names; a destination named as "" arrives
+            here as None ("remove it").
+  EventInvokeConfig  one config as AWS holds it: its identity (ARN, function name, qualifier), LastModified and
+            its Settings. `to_result()` is the shape the modules return.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from typing import Any
+from typing import Dict
 from typing import NamedTuple
 from typing import Optional
 
@@ -34,6 +39,14 @@ DESTINATION_MAX_LENGTH = 350
 NUMERIC_SETTINGS = ("maximum_retry_attempts", "maximum_event_age_in_seconds")
 DESTINATION_HALVES = ("on_success", "on_failure")
 SETTINGS = NUMERIC_SETTINGS + DESTINATION_HALVES
+# What AWS applies when a number is unset; it never reports these back (C3).
+AWS_DEFAULTS = {"maximum_retry_attempts": 2, "maximum_event_age_in_seconds": 21600}
+API_NAMES = {
+    "maximum_retry_attempts": "MaximumRetryAttempts",
+    "maximum_event_age_in_seconds": "MaximumEventAgeInSeconds",
+    "on_success": "OnSuccess",
+    "on_failure": "OnFailure",
+}
 
 # Services Lambda accepts as asynchronous-invocation destinations. S3 is accepted for on-failure only.
 DESTINATION_SERVICES = {
@@ -44,6 +57,8 @@ DESTINATION_SERVICES = {
     "s3": "an S3 bucket (on_failure only)",
 }
 ON_FAILURE_ONLY_SERVICES = frozenset({"s3"})
+# Lambda accepts FIFO queues and topics when a config is written, but cannot deliver to them (C11).
+FIFO_SERVICES = {"sqs": "queue", "sns": "topic"}
 
 _NAME = r"[a-zA-Z0-9_-]+"
 _QUALIFIER = r"\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9_-]+"
@@ -160,101 +175,104 @@ def qualified_arn(unqualified_arn: str, qualifier: str) -> str:
     return f"{unqualified_arn}:{qualifier}"
 
 
-# ---------------------------------------------------------------------------------------------- request
+# ---------------------------------------------------------------------------------------------- the settings value
+
+Request = Dict[str, Any]  # Settings field names the task names -> value (None: remove / unset)
 
 
-def build_request(params: dict[str, Any]) -> dict[str, Any]:
-    """The settings a task names, validated; options left out are absent (kept as they are)."""
-    request: dict[str, Any] = {}
-    for option in NUMERIC_SETTINGS:
-        if params.get(option) is not None:
-            request[option] = params[option]
-    for half in DESTINATION_HALVES:
-        if params.get(half) is not None:
-            request[half] = params[half]
-    halves = params.get("destination_config") or {}
-    for half in DESTINATION_HALVES:
-        if halves.get(half) is not None:
-            # a half given with no destination, or an empty one, removes that destination
-            request[half] = halves[half].get("destination") or ""
-    return request
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The four settings of one config; None means unset. The one shape every layer speaks."""
 
+    maximum_retry_attempts: Optional[int] = None
+    maximum_event_age_in_seconds: Optional[int] = None
+    on_success: Optional[str] = None
+    on_failure: Optional[str] = None
 
-def validate_request(request: dict[str, Any], target: Target, region: Optional[str] = None) -> None:
-    """Refuse, before any call, everything AWS is recorded to refuse for these settings."""
-    _check_range(request, "maximum_retry_attempts", RETRY_ATTEMPTS_MIN, RETRY_ATTEMPTS_MAX)
-    _check_range(request, "maximum_event_age_in_seconds", EVENT_AGE_MIN, EVENT_AGE_MAX)
-    for half in DESTINATION_HALVES:
-        if request.get(half):
-            validate_destination(half, request[half], target, region)
-
-
-def _check_range(request: dict[str, Any], option: str, low: int, high: int) -> None:
-    value = request.get(option)
-    if value is not None and not low <= value <= high:
-        raise ParameterError(option, f"{option} must be between {low} and {high}; got {value}.")
-
-
-def validate_destination(half: str, arn: str, target: Target, region: Optional[str] = None) -> None:
-    """Check a destination's ARN shape and service, and that it is not the function itself."""
-    label = f"{half} destination"
-    if len(arn) > DESTINATION_MAX_LENGTH:
-        raise ParameterError(half, f"The {label} is {len(arn)} characters long; AWS allows {DESTINATION_MAX_LENGTH}.")
-    match = _DESTINATION_RE.fullmatch(arn)
-    if match is None:
-        raise ParameterError(
-            half,
-            f'The {label} {arn!r} is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); use "" to remove it.',
+    @classmethod
+    def from_api(cls, item: dict[str, Any]) -> Settings:
+        """From a Get/Put/List item (boto3 shape). Unset numbers are omitted by AWS (C3); an empty half is {} (C1)."""
+        halves = item.get("DestinationConfig") or {}
+        return cls(
+            maximum_retry_attempts=item.get("MaximumRetryAttempts"),
+            maximum_event_age_in_seconds=item.get("MaximumEventAgeInSeconds"),
+            on_success=(halves.get("OnSuccess") or {}).get("Destination") or None,
+            on_failure=(halves.get("OnFailure") or {}).get("Destination") or None,
         )
-    service = match.group("service")
-    allowed = [s for s in DESTINATION_SERVICES if half == "on_failure" or s not in ON_FAILURE_ONLY_SERVICES]
-    if service not in allowed:
-        kinds = ", ".join(DESTINATION_SERVICES[s] for s in allowed)
-        reason = "S3 buckets are accepted for on_failure only" if service == "s3" else f"'{service}' is not supported"
-        raise ParameterError(half, f"The {label} {arn!r} cannot be used: {reason}. Use {kinds}.")
-    if service == "lambda" and _is_same_function(match, target, region):
-        raise ParameterError(half, f"The {label} {arn!r} is the function itself; AWS refuses that.")
+
+    def to_api(self) -> dict[str, Any]:
+        """The settings part of a PutFunctionEventInvokeConfig request: the whole state, since Put removes what it
+        omits (C4). Both halves are always sent, {} for none: AWS counts that as a destination setting, so a
+        config whose every setting was removed is still a valid request (C11, C17)."""
+        params: dict[str, Any] = {}
+        for number in NUMERIC_SETTINGS:
+            if getattr(self, number) is not None:  # 0 is a value (C1)
+                params[API_NAMES[number]] = getattr(self, number)
+        params["DestinationConfig"] = {
+            API_NAMES[half]: {"Destination": getattr(self, half)} if getattr(self, half) else {}
+            for half in DESTINATION_HALVES
+        }
+        return params
+
+    def to_result(self) -> dict[str, Any]:
+        """The settings in the modules' result shape: numbers flat, destinations nested like AWS's."""
+        return {
+            "maximum_retry_attempts": self.maximum_retry_attempts,
+            "maximum_event_age_in_seconds": self.maximum_event_age_in_seconds,
+            "destination_config": {
+                half: {"destination": getattr(self, half)} if getattr(self, half) else {} for half in DESTINATION_HALVES
+            },
+        }
+
+    def merged(self, request: Request) -> Settings:
+        """These settings with the named ones replaced."""
+        return dataclasses.replace(self, **request)
+
+    def destinations(self) -> dict[str, str]:
+        """The destination of each half that has one."""
+        return {half: getattr(self, half) for half in DESTINATION_HALVES if getattr(self, half)}
+
+    @property
+    def is_empty(self) -> bool:
+        return all(getattr(self, field) is None for field in SETTINGS)
 
 
-def _is_same_function(destination: re.Match, target: Target, region: Optional[str]) -> bool:
-    """True when a Lambda destination names the target function (any qualifier).
-
-    A bare function name carries no account, so only a destination in another account with the same name
-    differs; give function_name as an ARN to tell those apart.
-    """
-    resource = destination.group("resource").split(":")
-    if len(resource) < 2 or resource[0] != "function" or resource[1] != target.name:
-        return False
-    same_region = destination.group("region") == (target.region or region or destination.group("region"))
-    same_account = target.account is None or destination.group("account") == target.account
-    return same_region and same_account
+UNSET = Settings()
 
 
-# ---------------------------------------------------------------------------------------------- normalisation
+@dataclasses.dataclass(frozen=True)
+class EventInvokeConfig:
+    """One config: identity, LastModified, settings. An identity read from GetFunction has no LastModified."""
 
+    function_arn: Optional[str]
+    function_name: str
+    qualifier: str
+    last_modified: Optional[str] = None
+    settings: Settings = UNSET
 
-def from_api(api_config: dict[str, Any]) -> dict[str, Any]:
-    """Get/Put/List item (boto3 shape) → the module's config shape. Unset numbers become None, not defaults."""
-    function_arn = api_config["FunctionArn"]
-    name, qualifier = _split_qualified_arn(function_arn)
-    destinations = api_config.get("DestinationConfig") or {}
-    return {
-        "function_arn": function_arn,
-        "function_name": name,
-        "qualifier": qualifier,
-        "last_modified": iso8601(api_config.get("LastModified")),
-        "maximum_retry_attempts": api_config.get("MaximumRetryAttempts"),
-        "maximum_event_age_in_seconds": api_config.get("MaximumEventAgeInSeconds"),
-        "destination_config": {
-            "on_success": _half(destinations.get("OnSuccess")),
-            "on_failure": _half(destinations.get("OnFailure")),
-        },
-    }
+    @classmethod
+    def from_api(cls, item: dict[str, Any]) -> EventInvokeConfig:
+        """Get/Put/List item (boto3 shape). FunctionArn is always qualified, even for $LATEST (C1)."""
+        name, qualifier = _split_qualified_arn(item["FunctionArn"])
+        return cls(item["FunctionArn"], name, qualifier, iso8601(item.get("LastModified")), Settings.from_api(item))
 
+    def with_settings(self, settings: Settings) -> EventInvokeConfig:
+        """The config a write of `settings` would leave (check mode's prediction): same identity."""
+        return dataclasses.replace(self, settings=settings)
 
-def _half(api_half: Optional[dict[str, Any]]) -> dict[str, str]:
-    destination = (api_half or {}).get("Destination")
-    return {"destination": destination} if destination else {}
+    @property
+    def key(self) -> tuple[str, str]:
+        """AWS lists configs in no defined order (C14); results are sorted by function name, then qualifier."""
+        return self.function_name, self.qualifier
+
+    def to_result(self) -> dict[str, Any]:
+        return {
+            "function_arn": self.function_arn,
+            "function_name": self.function_name,
+            "qualifier": self.qualifier,
+            "last_modified": self.last_modified,
+            **self.settings.to_result(),
+        }
 
 
 def _split_qualified_arn(function_arn: str) -> tuple[str, str]:
@@ -273,78 +291,141 @@ def iso8601(value: Any) -> Optional[str]:
     return value.astimezone(datetime.timezone.utc).isoformat()
 
 
-def settings_of(config: Optional[dict[str, Any]]) -> dict[str, Any]:
-    """The four comparable settings of a config (all None when there is no config)."""
-    if not config:
-        return dict.fromkeys(SETTINGS)
-    halves = config["destination_config"]
-    return {
-        "maximum_retry_attempts": config["maximum_retry_attempts"],
-        "maximum_event_age_in_seconds": config["maximum_event_age_in_seconds"],
-        "on_success": halves["on_success"].get("destination"),
-        "on_failure": halves["on_failure"].get("destination"),
-    }
+# ---------------------------------------------------------------------------------------------- request
+
+
+def build_request(params: dict[str, Any]) -> Request:
+    """The settings a task names, from module options; options left out are absent (kept as they are).
+
+    A destination given as "" (or a destination_config half with no or an empty destination) means "remove it"
+    and becomes None.
+    """
+    request: Request = {}
+    for option in SETTINGS:
+        if params.get(option) is not None:
+            request[option] = params[option]
+    halves = params.get("destination_config") or {}
+    for half in DESTINATION_HALVES:
+        if halves.get(half) is not None:
+            request[half] = halves[half].get("destination")
+    for half in DESTINATION_HALVES:
+        if half in request and not request[half]:
+            request[half] = None
+    return request
+
+
+def validate_request(request: Request, target: Target, region: Optional[str] = None) -> None:
+    """Refuse, before any call, everything AWS is recorded to refuse for these settings."""
+    _check_range(request, "maximum_retry_attempts", RETRY_ATTEMPTS_MIN, RETRY_ATTEMPTS_MAX)
+    _check_range(request, "maximum_event_age_in_seconds", EVENT_AGE_MIN, EVENT_AGE_MAX)
+    for half in DESTINATION_HALVES:
+        if request.get(half):
+            validate_destination(half, request[half], target, region)
+
+
+def _check_range(request: Request, option: str, low: int, high: int) -> None:
+    value = request.get(option)
+    if value is not None and not low <= value <= high:
+        raise ParameterError(option, f"{option} must be between {low} and {high}; got {value}.")
+
+
+def validate_destination(half: str, arn: str, target: Target, region: Optional[str] = None) -> None:
+    """Check a destination's ARN shape and service, that it can receive records, and that it is not the function."""
+    label = f"{half} destination"
+    if len(arn) > DESTINATION_MAX_LENGTH:
+        raise ParameterError(half, f"The {label} is {len(arn)} characters long; AWS allows {DESTINATION_MAX_LENGTH}.")
+    match = _DESTINATION_RE.fullmatch(arn)
+    if match is None:
+        raise ParameterError(
+            half,
+            f'The {label} {arn!r} is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); use "" to remove it.',
+        )
+    service = match.group("service")
+    allowed = [s for s in DESTINATION_SERVICES if half == "on_failure" or s not in ON_FAILURE_ONLY_SERVICES]
+    if service not in allowed:
+        kinds = ", ".join(DESTINATION_SERVICES[s] for s in allowed)
+        reason = "S3 buckets are accepted for on_failure only" if service == "s3" else f"'{service}' is not supported"
+        raise ParameterError(half, f"The {label} {arn!r} cannot be used: {reason}. Use {kinds}.")
+    if service in FIFO_SERVICES and match.group("resource").endswith(".fifo"):
+        raise ParameterError(
+            half,
+            f"The {label} {arn!r} is a FIFO {FIFO_SERVICES[service]}. Lambda accepts it when the config is written but "
+            "cannot deliver records to FIFO queues or topics, so every record would be dropped (C11). Use a standard "
+            f"{FIFO_SERVICES[service]}.",
+        )
+    if service == "lambda" and _is_same_function(match, target, region):
+        raise ParameterError(half, f"The {label} {arn!r} is the function itself; AWS refuses that.")
+
+
+def _is_same_function(destination: re.Match, target: Target, region: Optional[str]) -> bool:
+    """True when a Lambda destination names the target function (any qualifier).
+
+    A bare function name carries no account, so only a destination in another account with the same name
+    differs; give function_name as an ARN to tell those apart.
+    """
+    resource = destination.group("resource").split(":")
+    if len(resource) < 2 or resource[0] != "function" or resource[1] != target.name:
+        return False
+    same_region = destination.group("region") == (target.region or region or destination.group("region"))
+    same_account = target.account is None or destination.group("account") == target.account
+    return same_region and same_account
 
 
 # ---------------------------------------------------------------------------------------------- planning
 
 
-def plan(request: dict[str, Any], current: Optional[dict[str, Any]]) -> tuple[bool, dict[str, Any]]:
-    """(changed, desired settings): the current settings with the request laid over them.
+class Plan(NamedTuple):
+    changed: bool
+    settings: Settings  # the desired settings (what a write sends, or what is kept)
 
-    LastModified is never compared: every write moves it, so comparing it would make no run idempotent.
+
+def plan(request: Request, current: Optional[EventInvokeConfig], purge: bool = False) -> Plan:
+    """The desired settings: the request laid over the current ones, or (purge) over nothing at all.
+
+    LastModified is never compared: every write may move it (C16). A desired config with no setting where none
+    exists is no change: AWS applies its defaults either way, so there is nothing to create.
     """
-    before = settings_of(current)
-    desired = dict(before)
-    for key, value in request.items():
-        desired[key] = value if value != "" else None
-    if current is None and not any(value is not None for value in desired.values()):
-        raise ParameterError(
-            None,
-            "There is no event invoke config for this function and qualifier, and the task sets nothing: give "
-            "maximum_retry_attempts, maximum_event_age_in_seconds, on_success or on_failure.",
-        )
-    return current is None or desired != before, desired
+    base = UNSET if purge or current is None else current.settings
+    desired = base.merged(request)
+    if current is None:
+        if not request and not purge:
+            raise ParameterError(
+                None,
+                "There is no event invoke config for this function and qualifier, and the task sets nothing: give "
+                "maximum_retry_attempts, maximum_event_age_in_seconds, on_success or on_failure.",
+            )
+        return Plan(not desired.is_empty, desired)
+    return Plan(desired != current.settings, desired)
 
 
-def put_request(target: Target, settings: dict[str, Any]) -> dict[str, Any]:
-    """PutFunctionEventInvokeConfig parameters carrying the whole desired state (Put removes what it omits).
-
-    Both destination halves are always sent, `{}` for none: AWS accepts that as "a destination setting", so a
-    config whose every setting was removed stays a valid request instead of "you must specify at least one".
-    """
-    params: dict[str, Any] = {"FunctionName": target.function_name, "Qualifier": target.qualifier}
-    if settings["maximum_retry_attempts"] is not None:
-        params["MaximumRetryAttempts"] = settings["maximum_retry_attempts"]
-    if settings["maximum_event_age_in_seconds"] is not None:
-        params["MaximumEventAgeInSeconds"] = settings["maximum_event_age_in_seconds"]
-    params["DestinationConfig"] = {
-        "OnSuccess": {"Destination": settings["on_success"]} if settings["on_success"] else {},
-        "OnFailure": {"Destination": settings["on_failure"]} if settings["on_failure"] else {},
-    }
-    return params
+def new_destinations(current: Optional[EventInvokeConfig], desired: Settings) -> dict[str, str]:
+    """The destinations a write of `desired` would set that the current config does not already have on that half:
+    the ones Lambda has not accepted for this config before, so the ones worth checking before writing (C11)."""
+    before = current.settings if current else UNSET
+    return {half: arn for half, arn in desired.destinations().items() if getattr(before, half) != arn}
 
 
-def predict(identity: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
-    """The config a write would leave (check mode): identity fields from what was read, settings as planned."""
+# ---------------------------------------------------------------------------------------------- diff
+
+
+def diff_view(config: Optional[EventInvokeConfig]) -> dict[str, Any]:
+    """What diff mode shows: the config without LastModified (every write moves it), and an unset number as what
+    AWS applies for it, since AWS never reports its defaults (C3)."""
+    if config is None:
+        return {}
+    view = config.to_result()
+    del view["last_modified"]
+    for number, default in AWS_DEFAULTS.items():
+        if view[number] is None:
+            view[number] = f"unset (AWS default {default})"
+    return view
+
+
+def diff(target: str, before: Optional[EventInvokeConfig], after: Optional[EventInvokeConfig]) -> dict[str, Any]:
+    """One config's diff, with headers naming it (function:qualifier)."""
     return {
-        "function_arn": identity.get("function_arn"),
-        "function_name": identity.get("function_name"),
-        "qualifier": identity.get("qualifier"),
-        "last_modified": identity.get("last_modified"),
-        "maximum_retry_attempts": settings["maximum_retry_attempts"],
-        "maximum_event_age_in_seconds": settings["maximum_event_age_in_seconds"],
-        "destination_config": {
-            half: {"destination": settings[half]} if settings[half] else {} for half in DESTINATION_HALVES
-        },
+        "before": diff_view(before),
+        "after": diff_view(after),
+        "before_header": target,
+        "after_header": target,
     }
-
-
-def diff_view(config: Optional[dict[str, Any]]) -> dict[str, Any]:
-    """What diff mode shows: the config without LastModified, which every write moves."""
-    return {key: value for key, value in (config or {}).items() if key != "last_modified"}
-
-
-def sort_key(config: dict[str, Any]) -> tuple[str, str]:
-    """AWS lists configs in no defined order; the info module sorts by function name, then qualifier."""
-    return config["function_name"], config["qualifier"]

@@ -20,6 +20,7 @@ import threading
 import time
 from typing import Any
 from typing import Callable
+from typing import NamedTuple
 from typing import Optional
 from typing import TypeVar
 
@@ -31,6 +32,7 @@ FIRST_DELAY = 0.25
 MAX_DELAY = 8.0
 
 CONFLICT = "ResourceConflictException"
+OWN_QUOTA_OPERATIONS = (".GetFunction",)
 PROPAGATION_HINTS = ("does not have permissions",)
 
 
@@ -39,27 +41,59 @@ def botocore_retries(max_attempts: int, mode: str = "standard") -> dict[str, Any
     return {"mode": mode, "total_max_attempts": max_attempts}
 
 
-def write_retry_reason(code: Optional[str], message: str) -> Optional[str]:
+class RetryReason(NamedTuple):
+    """Why a failed write is retried, and what to tell the user if retrying does not help."""
+
+    text: str
+    advice: str
+
+
+CONFLICT_REASON = RetryReason(
+    "a concurrent update of the same function (ResourceConflictException)",
+    "Something else kept writing event invoke configs of this function (any qualifier) at the same time: another "
+    "task, fork or tool. Run again, raise retry_timeout, or keep writers of one function from running at once.",
+)
+DESTINATION_PROPAGATION_REASON = RetryReason(
+    'the destination not being visible to Lambda yet ("The destination ARN ... is invalid.")',
+    "If the destination was just created, run again or raise retry_timeout; otherwise check that it exists in the "
+    "region and account its ARN names.",
+)
+PERMISSION_PROPAGATION_REASON = RetryReason(
+    'the execution role\'s permissions not having propagated yet ("does not have permissions")',
+    "If the role's policy was just changed, run again or raise retry_timeout; otherwise grant the function's "
+    "execution role the action on the destination.",
+)
+
+
+def write_retry_reason(code: Optional[str], message: str) -> Optional[RetryReason]:
     """Why a failed write is worth another try, or None when it is not.
 
     "The provided destination config ... is invalid." (a service Lambda does not accept) is permanent and is not
     matched; "The destination ARN <arn> is invalid." is what a destination not yet visible to Lambda gets.
     """
     if code == CONFLICT:
-        return "a concurrent update of the same function (ResourceConflictException)"
+        return CONFLICT_REASON
     if code == "InvalidParameterValueException":
-        if message.startswith("The destination ARN ") and message.endswith("is invalid."):
-            return 'the destination not being visible to Lambda yet ("The destination ARN ... is invalid.")'
-        if any(hint in message for hint in PROPAGATION_HINTS):
-            return 'the execution role\'s permissions not having propagated yet ("does not have permissions")'
+        if is_destination_refusal(message):
+            return DESTINATION_PROPAGATION_REASON
+        if is_permission_refusal(message):
+            return PERMISSION_PROPAGATION_REASON
     return None
+
+
+def is_destination_refusal(message: str) -> bool:
+    return message.startswith("The destination ARN ") and message.endswith("is invalid.")
+
+
+def is_permission_refusal(message: str) -> bool:
+    return any(hint in message for hint in PROPAGATION_HINTS)
 
 
 class RetriesExhausted(Exception):
     """A write kept failing with a retryable error until the time budget ran out."""
 
-    def __init__(self, error: Exception, reason: str, attempts: int, elapsed: float) -> None:
-        super().__init__(f"{error} (retried {attempts - 1} times over {elapsed:.1f} s because of {reason})")
+    def __init__(self, error: Exception, reason: RetryReason, attempts: int, elapsed: float) -> None:
+        super().__init__(f"{error} (retried {attempts - 1} times over {elapsed:.1f} s because of {reason.text})")
         self.error = error
         self.reason = reason
         self.attempts = attempts
@@ -68,7 +102,7 @@ class RetriesExhausted(Exception):
 
 def retry_write(
     call: Callable[[], T],
-    classify: Callable[[Exception], Optional[str]],
+    classify: Callable[[Exception], Optional[RetryReason]],
     timeout: float,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
@@ -123,4 +157,9 @@ class RequestRateLimiter:
             self.sleep(start - now)
 
     def attach(self, client: Any) -> None:
-        client.meta.events.register("before-send.lambda", lambda **kwargs: self.acquire())
+        client.meta.events.register("before-send.lambda", self._before_send)
+
+    def _before_send(self, event_name: str = "", **_kwargs: Any) -> None:
+        # GetFunction has a quota of its own (100 requests/s): it does not spend the shared 15.
+        if not event_name.endswith(OWN_QUOTA_OPERATIONS):
+            self.acquire()

@@ -15,8 +15,8 @@ description:
     function, one qualifier at a time (C($LATEST), a published version, or an alias).
   - It sets how many times Lambda retries a failed asynchronous event, how long Lambda keeps an unprocessed
     event, and where Lambda sends records of successful and failed invocations.
-  - Options not given keep their current value. A change is written as the whole desired state with
-    C(PutFunctionEventInvokeConfig), so nothing the task did not name is lost.
+  - Options not given keep their current value (unless O(purge=true)). A change is written as the whole desired
+    state with C(PutFunctionEventInvokeConfig), so nothing the task did not name is lost.
   - A run with nothing to change makes exactly one API call; a change makes two (one read, one write); check mode
     only reads.
   - To read every configuration of a function or a region, use M(cloudops.aws_lambda.lambda_event_invoke_config_info).
@@ -65,6 +65,14 @@ options:
       - An SQS queue, an SNS topic, a Lambda function (not this one), an EventBridge event bus or an S3 bucket.
       - Cannot be used with O(destination_config).
     type: str
+  purge:
+    description:
+      - V(false) keeps every setting the task does not name.
+      - V(true) makes the configuration exactly what the task names. A number left out returns to AWS's default
+        (2 retries, 6 hours) and a destination left out is removed.
+      - Where no configuration exists, a task that names nothing (or only removals) changes nothing.
+    type: bool
+    default: false
   destination_config:
     description:
       - Both destinations in the shape this module returns, so the output of
@@ -95,12 +103,15 @@ attributes:
     description: Reads only; reports the exact C(changed) and the configuration a real run would leave.
     support: full
   diff_mode:
-    description: Shows the configuration before and after (without C(last_modified)).
+    description:
+      - Shows the configuration before and after, headed by C(function:qualifier), without C(last_modified); an
+        unset number shows as the default AWS applies for it, for example C(unset (AWS default 2)).
     support: full
 notes:
   - The function's execution role needs permission to send to each destination (C(sqs:SendMessage),
-    C(sns:Publish), C(lambda:InvokeFunction), C(events:PutEvents), or C(s3:PutObject)); AWS checks it when the
-    configuration is written.
+    C(sns:Publish), C(lambda:InvokeFunction), C(events:PutEvents), or C(s3:PutObject) and C(s3:ListBucket)); AWS
+    checks it when the configuration is written. FIFO queues and topics are refused before any call, because Lambda
+    accepts them but cannot deliver to them.
   - Lambda does not delete an alias's configuration with the alias in every case; delete the configuration first.
 seealso:
   - module: cloudops.aws_lambda.lambda_event_invoke_config_info
@@ -216,15 +227,10 @@ event_invoke_config:
             destination: arn:aws:sqs:eu-west-1:123456789012:my-function-failures
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import client_settings
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import connect
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import execute
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import run_module
 
 _DESTINATION = {"type": "dict", "options": {"destination": {"type": "str"}}}
 
@@ -237,7 +243,7 @@ ARGUMENT_SPEC = {
     "on_success": {"type": "str"},
     "on_failure": {"type": "str"},
     "destination_config": {"type": "dict", "options": {"on_success": _DESTINATION, "on_failure": _DESTINATION}},
-    **CONNECTION_ARGUMENT_SPEC,
+    "purge": {"type": "bool", "default": False},
 }
 
 
@@ -245,13 +251,13 @@ def validate(params):
     """Everything that can be refused is refused here, before a client exists."""
     target = core.parse_target(params["function_name"], params["qualifier"])
     request = core.build_request(params)
-    if params["state"] == "absent" and request:
+    if params["state"] == "absent" and (request or params["purge"]):
+        named = sorted(request) or ["purge"]
         raise core.ParameterError(
-            sorted(request)[0],
-            f"{', '.join(sorted(request))} cannot be used with state=absent, which deletes the config.",
+            named[0], f"{', '.join(named)} cannot be used with state=absent, which deletes the config."
         )
     core.validate_request(request, target, params.get("region"))
-    return target, request, client_settings(params)
+    return target, request
 
 
 def ensure_absent(client, target, current, check_mode, retry_timeout):
@@ -262,47 +268,39 @@ def ensure_absent(client, target, current, check_mode, retry_timeout):
     return api.delete_config(client, target, retry_timeout), None
 
 
-def ensure_present(client, target, request, current, check_mode, retry_timeout):
-    changed, settings = core.plan(request, current)
+def ensure_present(client, target, request, current, params, check_mode):
+    changed, desired = core.plan(request, current, purge=params["purge"])
     if not changed:
         return False, current
     if not check_mode:
-        return True, api.put_config(client, target, settings, retry_timeout)
-    identity = current or api.get_identity(client, target)
-    if identity is None:
-        raise AwsError(
-            f"The function {target.function_name} or its qualifier {target.qualifier} does not exist "
-            "(GetFunction returned ResourceNotFoundException); a real run would fail the same way.",
-            "ResourceNotFoundException",
-        )
-    return True, core.predict(identity, settings)
+        return True, api.put_config(client, target, desired, params["retry_timeout"])
+    function = None if current else api.get_function(client, target)
+    if current is None and function is None:
+        raise api.missing_target(target, "GetFunction", check_mode=True)
+    return True, (current or function.identity).with_settings(desired)
 
 
 def run(module):
     params = module.params
-    target, request, settings = validate(params)
-    client, region = connect(settings)
-    core.check_region(target, region)
-    if settings["verify"] is False:
-        module.warn("validate_certs is false: the endpoint's TLS certificate was not verified.")
+    target, request = validate(params)
+    client = open_connection(module, [target]).lambda_client
     current = api.get_config(client, target)
     if params["state"] == "absent":
         changed, after = ensure_absent(client, target, current, module.check_mode, params["retry_timeout"])
     else:
-        changed, after = ensure_present(client, target, request, current, module.check_mode, params["retry_timeout"])
-    result = {"changed": changed, "event_invoke_config": after or {}}
+        changed, after = ensure_present(client, target, request, current, params, module.check_mode)
+    result = {"changed": changed, "event_invoke_config": after.to_result() if after else {}}
     if module._diff:  # pylint: disable=protected-access
-        result["diff"] = {"before": core.diff_view(current), "after": core.diff_view(after)}
+        result["diff"] = core.diff(f"{target.name}:{target.qualifier}", current, after)
     return result
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=ARGUMENT_SPEC,
+    run_module(
+        ARGUMENT_SPEC,
+        run,
         mutually_exclusive=[("destination_config", "on_success"), ("destination_config", "on_failure")],
-        supports_check_mode=True,
     )
-    execute(module, run)
 
 
 if __name__ == "__main__":

@@ -132,15 +132,11 @@ event_invoke_configs:
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import check_at_least
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import client_settings
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import connect
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import execute
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import run_module
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RequestRateLimiter
 
 ARGUMENT_SPEC = {
@@ -148,7 +144,6 @@ ARGUMENT_SPEC = {
     "qualifier": {"type": "str"},
     "concurrency": {"type": "int", "default": 8},
     "rate_limit": {"type": "float", "default": 15},
-    **CONNECTION_ARGUMENT_SPEC,
 }
 
 
@@ -159,10 +154,10 @@ def validate(params):
     if params["function_name"] is None:
         if params["qualifier"] is not None:
             raise core.ParameterError("qualifier", "qualifier requires function_name.")
-        return None, False, client_settings(params)
+        return None, False
     target = core.parse_target(params["function_name"], params["qualifier"])
     one = params["qualifier"] is not None or target.function_name != params["function_name"]
-    return target, one, client_settings(params)
+    return target, one
 
 
 def scan_region(client, concurrency):
@@ -175,25 +170,22 @@ def scan_region(client, concurrency):
 
 def run(module):
     params = module.params
-    target, one, settings = validate(params)
-    client, region = connect(settings, retry_mode="adaptive")
+    target, one = validate(params)
+    client = open_connection(module, [target] if target else [], retry_mode="adaptive").lambda_client
     if params["rate_limit"]:
         RequestRateLimiter(params["rate_limit"]).attach(client)
     if target is None:
         configs = scan_region(client, params["concurrency"])
+    elif one:
+        config = api.get_config(client, target)
+        configs = [config] if config else []
     else:
-        core.check_region(target, region)
-        if one:
-            config = api.get_config(client, target)
-            configs = [config] if config else []
-        else:
-            configs = api.list_configs(client, target.function_name) or []
-    return {"changed": False, "event_invoke_configs": sorted(configs, key=core.sort_key)}
+        configs = api.list_configs(client, target.function_name) or []
+    return {"changed": False, "event_invoke_configs": [c.to_result() for c in sorted(configs, key=lambda c: c.key)]}
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    execute(module, run)
+    run_module(ARGUMENT_SPEC, run)
 
 
 if __name__ == "__main__":

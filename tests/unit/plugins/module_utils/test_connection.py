@@ -21,15 +21,22 @@ from botocore.exceptions import SSLError
 from botocore.stub import Stubber
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import COLLECTION_VERSION
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import CONNECT_ATTEMPTS
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import Connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import call
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import client_error
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import client_settings
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import connect
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import exhausted_error
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import operation_name
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import refuse_booleans
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import user_agent_extra
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import parse_target
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import CONFLICT_REASON
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import DESTINATION_PROPAGATION_REASON
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetriesExhausted
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
@@ -282,8 +289,22 @@ def test_secrets_given_as_options_are_masked(clean_env):
 # ============================================================================================== connect
 
 
+def connect(settings, retry_mode="standard"):
+    connection = Connection(settings, retry_mode)
+    return connection.lambda_client, connection.region
+
+
 def client_for(region="us-east-1", **overrides):
-    return connect(client_settings(params(region=region, endpoint_url=ENDPOINT, **overrides)))
+    return connect(client_settings(params(**{"region": region, "endpoint_url": ENDPOINT, **overrides})))
+
+
+class FakeModule:
+    def __init__(self, **overrides):
+        self.params = params(**overrides)
+        self.warnings = []
+
+    def warn(self, text):
+        self.warnings.append(text)
 
 
 def test_connect_without_any_region_refuses(aws_env):
@@ -291,6 +312,8 @@ def test_connect_without_any_region_refuses(aws_env):
     error = refusal(connect, client_settings(params(access_key="AKIAEXAMPLE", secret_key=SECRET)))
     assert error.option == "region"
     assert "region" in str(error) and "AWS_REGION" in str(error)
+    # module_defaults: group/aws is the usual way users set a region, and it does not reach this collection
+    assert "group/cloudops.aws_lambda.aws" in str(error) and "group/aws" in str(error)
 
 
 def test_connect_takes_the_region_from_the_profile(aws_env):
@@ -311,6 +334,7 @@ def test_connect_client_config(aws_env):
     assert client.meta.endpoint_url == ENDPOINT
     assert client.meta.service_model.service_name == "lambda"
     assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 4}
+    assert client.meta.config.connect_timeout == 10  # not botocore's 60 s per attempt
     assert f"cloudops.aws_lambda/{COLLECTION_VERSION}" in client.meta.config.user_agent_extra
 
 
@@ -332,6 +356,15 @@ def test_connect_validate_certs_false_reaches_the_client(aws_env):
     assert client._endpoint.http_session._verify is False
 
 
+def test_connection_makes_each_client_once_per_service_and_region(aws_env):
+    connection = Connection(client_settings(params(region="us-east-1", endpoint_url=ENDPOINT)))
+    assert connection.client("lambda") is connection.lambda_client
+    sqs = connection.client("sqs", "eu-west-1")
+    assert sqs is connection.client("sqs", "eu-west-1")
+    assert sqs.meta.region_name == "eu-west-1" and sqs.meta.endpoint_url == ENDPOINT
+    assert connection.client("sqs") is not sqs
+
+
 def test_connect_refuses_an_unknown_profile_clearly(aws_env):
     """A typo in profile (or AWS_PROFILE) must be a failure the module reports, not a botocore traceback."""
     with pytest.raises((ParameterError, AwsError)) as caught:
@@ -345,6 +378,69 @@ def test_connect_refuses_an_unknown_aws_config_key_clearly(aws_env):
         client_for(aws_config={"connect_timout": 5})
     assert caught.value.option == "aws_config"
     assert "connect_timout" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("aws_config", "fragment"),
+    [
+        pytest.param({"retries": "x"}, "retries must be a dict", id="retries-not-a-dict"),
+        pytest.param({"s3": "x"}, "s3 must be a dict", id="s3-not-a-dict"),
+        pytest.param({"proxies": "x"}, "proxies must be a dict", id="proxies-not-a-dict"),
+        pytest.param({"connect_timeout": "abc"}, "connect_timeout must be a int or float", id="timeout-text"),
+        pytest.param({"connect_timeout": True}, "connect_timeout must be a int or float", id="timeout-bool"),
+        pytest.param({"max_pool_connections": "x"}, "max_pool_connections must be a int", id="pool-text"),
+        pytest.param({"user_agent_extra": 5}, "user_agent_extra must be a str", id="user-agent-number"),
+        pytest.param({"retries": {"mode": "bogus"}}, "not a valid botocore Config", id="retry-mode-unknown"),
+        pytest.param({"read_timeout": -1}, "not a valid botocore Config", id="negative-timeout"),
+    ],
+)
+def test_connect_refuses_bad_aws_config_values_naming_the_option(aws_env, aws_config, fragment):
+    """Wrong values used to surface as AttributeError/ValueError tracebacks from inside botocore."""
+    with pytest.raises(ParameterError) as caught:
+        client_for(aws_config=aws_config)
+    assert caught.value.option == "aws_config"
+    assert fragment in str(caught.value)
+
+
+def test_open_connection_warns_once_when_certificates_are_not_verified(aws_env):
+    module = FakeModule(region="us-east-1", endpoint_url=ENDPOINT, validate_certs=False)
+    open_connection(module)
+    assert module.warnings == ["validate_certs is false: the endpoint's TLS certificate was not verified."]
+    quiet = FakeModule(region="us-east-1", endpoint_url=ENDPOINT)
+    open_connection(quiet)
+    assert quiet.warnings == []
+
+
+def test_open_connection_refuses_a_function_arn_of_another_region(aws_env):
+    module = FakeModule(region="us-east-1", endpoint_url=ENDPOINT)
+    target = parse_target("arn:aws:lambda:eu-west-1:123456789012:function:my-fn")
+    assert refusal(open_connection, module, [target]).option == "function_name"
+
+
+@pytest.mark.parametrize(
+    ("params_", "option"),
+    [
+        pytest.param({"maximum_retry_attempts": True}, "maximum_retry_attempts", id="int"),
+        pytest.param({"rate_limit": False}, "rate_limit", id="float"),
+        pytest.param(
+            {"config": [{"x": 1}, {"maximum_retry_attempts": True}]}, "config[1].maximum_retry_attempts", id="list"
+        ),
+        pytest.param({"nested": {"maximum_retry_attempts": True}}, "nested.maximum_retry_attempts", id="dict"),
+    ],
+)
+def test_refuse_booleans_names_the_option(params_, option):
+    """A YAML true passes Ansible's int check (bool is an int to Python) and AWS refuses it (SerializationException)."""
+    number = {"type": "int"}
+    spec = {
+        "maximum_retry_attempts": number,
+        "rate_limit": {"type": "float"},
+        "config": {"type": "list", "elements": "dict", "options": {"x": number, "maximum_retry_attempts": number}},
+        "nested": {"type": "dict", "options": {"maximum_retry_attempts": number}},
+    }
+    error = refusal(refuse_booleans, spec, params_)
+    assert error.option == option
+    assert "must be a number" in str(error)
+    refuse_booleans(spec, {"maximum_retry_attempts": 0, "rate_limit": 1.5, "config": [{"x": 2}], "nested": None})
 
 
 class _Body:
@@ -372,7 +468,7 @@ def test_requests_carry_the_user_agent_and_no_secret(aws_env):
         return AWSResponse(request.url, 200, {"Content-Type": "application/json"}, _Body(json.dumps(body).encode()))
 
     client.meta.events.register("before-send.lambda", answer)
-    response = call("GetFunctionEventInvokeConfig", client.get_function_event_invoke_config, FunctionName="my-fn")
+    response = call(client.get_function_event_invoke_config, FunctionName="my-fn")
     assert response["MaximumRetryAttempts"] == 0
     user_agent = seen["headers"]["User-Agent"]
     assert f"cloudops.aws_lambda/{COLLECTION_VERSION}" in user_agent
@@ -463,8 +559,25 @@ def test_call_passes_parameters_and_returns_the_response():
         seen.update(kwargs)
         return {"ok": True}
 
-    assert call("GetFunctionEventInvokeConfig", method, FunctionName="f", Qualifier="1") == {"ok": True}
+    assert call(method, FunctionName="f", Qualifier="1") == {"ok": True}
     assert seen == {"FunctionName": "f", "Qualifier": "1"}
+
+
+def test_call_turns_the_missing_codes_into_none_and_only_those():
+    def get_function_event_invoke_config(**_):
+        raise boto_error("ResourceNotFoundException", "nope", 404, operation="GetFunctionEventInvokeConfig")
+
+    assert call(get_function_event_invoke_config, missing=("ResourceNotFoundException",), FunctionName="f") is None
+    with pytest.raises(AwsError) as caught:
+        call(get_function_event_invoke_config, missing=("NoSuchEntity",), FunctionName="f")
+    assert caught.value.code == "ResourceNotFoundException"
+    assert str(caught.value).startswith("get_function_event_invoke_config failed")
+
+
+def test_operation_name_comes_from_the_client(aws_env):
+    client, _region = client_for()
+    assert operation_name(client.get_function_event_invoke_config) == "GetFunctionEventInvokeConfig"
+    assert operation_name(client.list_functions) == "ListFunctions"
 
 
 @pytest.mark.parametrize(
@@ -488,17 +601,17 @@ def test_call_passes_parameters_and_returns_the_response():
         pytest.param(
             EndpointConnectionError(endpoint_url=ENDPOINT),
             None,
-            ["PutFunctionEventInvokeConfig failed: Could not connect to the endpoint URL"],
-            id="botocore-error",
+            ["PutFunctionEventInvokeConfig: no answer from the endpoint after 1 attempt over", "endpoint_url"],
+            id="connection-error",
         ),
     ],
 )
 def test_call_turns_botocore_failures_into_aws_errors(raised, code, fragments):
-    def method(**_):
+    def PutFunctionEventInvokeConfig(**_):  # the name a plain function gives in messages
         raise raised
 
     with pytest.raises(AwsError) as caught:
-        call("PutFunctionEventInvokeConfig", method, FunctionName="f")
+        call(PutFunctionEventInvokeConfig, FunctionName="f")
     assert caught.value.code == code
     for fragment in fragments:
         assert fragment in str(caught.value)
@@ -511,8 +624,7 @@ def exhausted(attempts=5, elapsed=61.24):
         boto_error("InvalidParameterValueException", f"The destination ARN {FN}-sink is invalid.", 400),
         0.1,
     )
-    reason = 'the destination not being visible to Lambda yet ("The destination ARN ... is invalid.")'
-    return inner, RetriesExhausted(inner, reason, attempts, elapsed)
+    return inner, RetriesExhausted(inner, DESTINATION_PROPAGATION_REASON, attempts, elapsed)
 
 
 def test_exhausted_error_says_what_was_retried_and_for_how_long():
@@ -538,8 +650,16 @@ def test_exhausted_error_counts_retries_not_attempts(attempts, retries):
     assert f"retried {retries} time" in message or f"{attempts} attempts" in message
 
 
+def test_exhausted_conflict_error_says_what_a_conflict_is_and_not_the_destination_advice():
+    inner = client_error("PutFunctionEventInvokeConfig", boto_error("ResourceConflictException", "busy", 409), 0.1)
+    message = str(exhausted_error("PutFunctionEventInvokeConfig", RetriesExhausted(inner, CONFLICT_REASON, 4, 9.0)))
+    assert "concurrent update of the same function" in message
+    assert "at the same time" in message
+    assert "destination" not in message and "role" not in message
+
+
 def test_exhausted_error_of_a_non_aws_error():
-    gave_up = RetriesExhausted(RuntimeError("boom"), "a test reason", 3, 2.0)
+    gave_up = RetriesExhausted(RuntimeError("boom"), CONFLICT_REASON, 3, 2.0)
     error = exhausted_error("DeleteFunctionEventInvokeConfig", gave_up)
     assert error.code is None
     assert error.result() == {"msg": str(error)}
@@ -568,10 +688,12 @@ def test_no_result_contains_a_secret(aws_env):
             http_status_code=403,
         )
         with pytest.raises(AwsError) as caught:
-            call("PutFunctionEventInvokeConfig", client.put_function_event_invoke_config, FunctionName="f")
+            call(client.put_function_event_invoke_config, FunctionName="f")
         results.append(caught.value.result())
     results.append(
-        exhausted_error("PutFunctionEventInvokeConfig", RetriesExhausted(caught.value, "r", 2, 1.0)).result()
+        exhausted_error(
+            "PutFunctionEventInvokeConfig", RetriesExhausted(caught.value, CONFLICT_REASON, 2, 1.0)
+        ).result()
     )
     results.append(client_error("Op", boto_error("TooManyRequestsException", "Rate exceeded", 429, 9), 1.0).result())
     for bad in (dict(secret_params, profile="dev"), dict(secret_params, access_key=None)):
@@ -595,3 +717,21 @@ def test_collection_version_matches_galaxy_yml():
 
 def test_user_agent_extra():
     assert user_agent_extra() == f"cloudops.aws_lambda/{COLLECTION_VERSION} Ansible/{ANSIBLE_VERSION}"
+
+
+# ============================================================================================== unreachable endpoint
+
+
+def test_an_endpoint_that_does_not_answer_fails_after_a_few_attempts_saying_so(aws_env):
+    """A refused connection is tried CONNECT_ATTEMPTS times, not max_attempts with throttling's long backoff."""
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client, _region = client_for(endpoint_url=f"http://127.0.0.1:{port}", access_key="AKIAEXAMPLE", secret_key=SECRET)
+    with pytest.raises(AwsError) as caught:
+        call(client.list_functions)
+    message = str(caught.value)
+    assert f"ListFunctions: no answer from the endpoint after {CONNECT_ATTEMPTS} attempts over" in message
+    assert f"127.0.0.1:{port}" in message and "endpoint_url" in message

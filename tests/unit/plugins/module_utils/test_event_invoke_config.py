@@ -3,11 +3,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The pure core of the event-invoke-config modules, table by table and property by property.
 
-Case ids like C10 refer to the spec, /work/shared/reference/aws-lambda-event-invoke-config.md.
+Case ids like C10 refer to docs/aws-behaviour.md.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 
@@ -20,20 +21,19 @@ from hypothesis import strategies as st
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import SETTINGS
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Plan
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import build_request
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import check_region
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import diff
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import diff_view
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import from_api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import iso8601
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import parse_target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import plan
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import predict
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import put_request
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import qualified_arn
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import settings_of
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import sort_key
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_destination
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_qualifier
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_request
@@ -58,29 +58,21 @@ def refusal(call, *args, **kwargs) -> ParameterError:
     return caught.value
 
 
-def config(retries=None, age=None, on_success=None, on_failure=None, qualifier=LATEST, name="my-fn") -> dict:
-    """A config in the modules' shape, as from_api returns it."""
-    return {
-        "function_arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}:{qualifier}",
-        "function_name": name,
-        "qualifier": qualifier,
-        "last_modified": "2025-11-25T10:00:00.123000+00:00",
-        "maximum_retry_attempts": retries,
-        "maximum_event_age_in_seconds": age,
-        "destination_config": {
-            "on_success": {"destination": on_success} if on_success else {},
-            "on_failure": {"destination": on_failure} if on_failure else {},
-        },
-    }
+def config(
+    retries=None, age=None, on_success=None, on_failure=None, qualifier=LATEST, name="my-fn"
+) -> EventInvokeConfig:
+    """A config as EventInvokeConfig.from_api returns it."""
+    return EventInvokeConfig(
+        function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}:{qualifier}",
+        function_name=name,
+        qualifier=qualifier,
+        last_modified="2025-11-25T10:00:00.123000+00:00",
+        settings=Settings(retries, age, on_success, on_failure),
+    )
 
 
-def flat(retries=None, age=None, on_success=None, on_failure=None) -> dict:
-    return {
-        "maximum_retry_attempts": retries,
-        "maximum_event_age_in_seconds": age,
-        "on_success": on_success,
-        "on_failure": on_failure,
-    }
+def flat(retries=None, age=None, on_success=None, on_failure=None) -> Settings:
+    return Settings(retries, age, on_success, on_failure)
 
 
 # ============================================================================================== parse_target
@@ -326,7 +318,8 @@ def test_validate_request_ranges(option, value, accepted):
     ("arn", "halves"),
     [
         pytest.param(SQS, ("on_success", "on_failure"), id="sqs"),
-        pytest.param(f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs.fifo", ("on_success", "on_failure"), id="sqs-fifo"),
+        pytest.param(f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs.fifo-like", ("on_success", "on_failure"), id="sqs-not-fifo"),
+        pytest.param(f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:x-fifo", ("on_success",), id="lambda-named-fifo"),
         pytest.param(SNS, ("on_success", "on_failure"), id="sns"),
         pytest.param(OTHER_LAMBDA, ("on_success", "on_failure"), id="lambda"),
         pytest.param(f"{OTHER_LAMBDA}:live", ("on_success", "on_failure"), id="lambda-alias"),
@@ -365,6 +358,8 @@ def test_validate_destination_accepts_supported_services(arn, halves):
         pytest.param("on_failure", "kafka://broker.example.com", "is not an ARN", id="kafka"),
         pytest.param("on_failure", queue_arn(351), "351 characters long; AWS allows 350", id="351-characters"),
         pytest.param("on_failure", f"arn:aws:sqs:{REGION}:{ARABIC_DIGITS}:q", "is not an ARN", id="non-ascii-account"),
+        pytest.param("on_failure", f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs.fifo", "is a FIFO queue", id="sqs-fifo"),
+        pytest.param("on_success", f"arn:aws:sns:{REGION}:{ACCOUNT}:done.fifo", "is a FIFO topic", id="sns-fifo"),
     ],
 )
 def test_validate_destination_refuses(half, arn, hint):
@@ -434,9 +429,16 @@ def test_function_as_its_own_destination(function_name, region, destination, ref
             assert validate_destination(half, destination, target, region) is None
 
 
+def test_fifo_destinations_say_why():
+    """C11: FIFO queues and topics are accepted at write time and dropped at delivery; the message says so."""
+    message = str(refusal(validate_destination, "on_failure", f"arn:aws:sqs:{REGION}:{ACCOUNT}:q.fifo", TARGET))
+    assert "cannot deliver records to FIFO queues or topics" in message
+    assert "Use a standard queue" in message
+
+
 def test_validate_request_ignores_removals_and_absent_options():
-    """ "" removes a destination, so it is not an ARN to check; an empty request is valid on its own."""
-    assert validate_request({"on_success": "", "on_failure": ""}, TARGET) is None
+    """A removed destination (None) is not an ARN to check; an empty request is valid on its own."""
+    assert validate_request({"on_success": None, "on_failure": None}, TARGET) is None
     assert validate_request({}, TARGET) is None
 
 
@@ -460,7 +462,9 @@ def test_validate_request_ignores_removals_and_absent_options():
         ),
         pytest.param({"on_success": SQS}, {"on_success": SQS}, id="on-success"),
         pytest.param({"on_failure": S3}, {"on_failure": S3}, id="on-failure"),
-        pytest.param({"on_success": "", "on_failure": ""}, {"on_success": "", "on_failure": ""}, id="empty-removes"),
+        pytest.param(
+            {"on_success": "", "on_failure": ""}, {"on_success": None, "on_failure": None}, id="empty-removes"
+        ),
         pytest.param({"destination_config": None}, {}, id="destination-config-none"),
         pytest.param({"destination_config": {}}, {}, id="destination-config-empty"),
         pytest.param(
@@ -470,15 +474,15 @@ def test_validate_request_ignores_removals_and_absent_options():
         ),
         pytest.param(
             {"destination_config": {"on_success": {"destination": None}}},
-            {"on_success": ""},
+            {"on_success": None},
             id="half-with-none-removes",
         ),
         pytest.param(
             {"destination_config": {"on_failure": {"destination": ""}}},
-            {"on_failure": ""},
+            {"on_failure": None},
             id="half-with-empty-removes",
         ),
-        pytest.param({"destination_config": {"on_failure": {}}}, {"on_failure": ""}, id="half-as-returned-removes"),
+        pytest.param({"destination_config": {"on_failure": {}}}, {"on_failure": None}, id="half-as-returned-removes"),
         pytest.param(
             {"destination_config": {"on_success": {"destination": SNS}, "on_failure": {"destination": S3}}},
             {"on_success": SNS, "on_failure": S3},
@@ -492,7 +496,7 @@ def test_validate_request_ignores_removals_and_absent_options():
     ],
 )
 def test_build_request(params, expected):
-    """The request holds exactly the settings the task names; left out means kept (issue #3)."""
+    """The request holds exactly the settings the task names (a removal as None); left out means kept."""
     assert build_request(params) == expected
 
 
@@ -512,7 +516,7 @@ def test_from_api_put_with_everything_c1():
         "MaximumEventAgeInSeconds": 21600,
         "MaximumRetryAttempts": 2,
     }
-    assert from_api(response) == {
+    assert EventInvokeConfig.from_api(response).to_result() == {
         "function_arn": f"{ARN}:$LATEST",
         "function_name": "my-fn",
         "qualifier": LATEST,
@@ -553,11 +557,11 @@ def test_from_api_put_with_everything_c1():
 def test_from_api_unset_numbers_are_none_and_zero_is_kept(response, expected):
     """C1/C3: unset numbers are omitted by AWS and become None, never a default; 0 is a real value."""
     item = {"FunctionArn": f"{ARN}:$LATEST", "LastModified": LAST_MODIFIED_UTC, **response}
-    assert settings_of(from_api(item)) == expected
-    halves = from_api(item)["destination_config"]
+    assert EventInvokeConfig.from_api(item).settings == expected
+    halves = EventInvokeConfig.from_api(item).to_result()["destination_config"]
     assert set(halves) == {"on_success", "on_failure"}
     for half in ("on_success", "on_failure"):
-        assert halves[half] == ({"destination": expected[half]} if expected[half] else {})
+        assert halves[half] == ({"destination": getattr(expected, half)} if getattr(expected, half) else {})
 
 
 def test_from_api_list_items_c14():
@@ -583,14 +587,14 @@ def test_from_api_list_items_c14():
             "DestinationConfig": {"OnFailure": {}, "OnSuccess": {}},
         },
     ]
-    configs = [from_api(item) for item in items]
-    assert [(c["function_name"], c["qualifier"]) for c in configs] == [
+    configs = [EventInvokeConfig.from_api(item) for item in items]
+    assert [c.key for c in configs] == [
         ("my-fn", LATEST),
         ("my-fn", "1"),
         ("my-fn", "eventinvokealias"),
     ]
-    assert [settings_of(c) for c in configs] == [flat(retries=0, age=60), flat(retries=1), flat(retries=1)]
-    assert [c["function_arn"] for c in configs] == [item["FunctionArn"] for item in items]
+    assert [c.settings for c in configs] == [flat(retries=0, age=60), flat(retries=1), flat(retries=1)]
+    assert [c.function_arn for c in configs] == [item["FunctionArn"] for item in items]
 
 
 @pytest.mark.parametrize(
@@ -606,9 +610,9 @@ def test_from_api_list_items_c14():
 )
 def test_from_api_identity(function_arn, name, qualifier):
     """C1: FunctionArn is always qualified; name and qualifier are split from it and the ARN kept as is."""
-    result = from_api({"FunctionArn": function_arn, "DestinationConfig": {"OnFailure": {}, "OnSuccess": {}}})
-    assert (result["function_arn"], result["function_name"], result["qualifier"]) == (function_arn, name, qualifier)
-    assert result["last_modified"] is None
+    result = EventInvokeConfig.from_api({"FunctionArn": function_arn, "DestinationConfig": {"OnFailure": {}}})
+    assert (result.function_arn, result.function_name, result.qualifier) == (function_arn, name, qualifier)
+    assert result.last_modified is None
 
 
 @pytest.mark.parametrize(
@@ -635,10 +639,10 @@ def test_iso8601(value, expected):
 
 def test_from_api_last_modified_is_iso8601():
     item = {"FunctionArn": f"{ARN}:$LATEST", "LastModified": LAST_MODIFIED_UTC.astimezone(tzlocal())}
-    assert from_api(item)["last_modified"] == LAST_MODIFIED_ISO
+    assert EventInvokeConfig.from_api(item).last_modified == LAST_MODIFIED_ISO
 
 
-# ============================================================================================== plan, put_request
+# ============================================================================================== plan, to_api
 
 
 @pytest.mark.parametrize(
@@ -653,8 +657,10 @@ def test_from_api_last_modified_is_iso8601():
             id="create-new-gets-only-what-is-given",
         ),
         pytest.param(
-            {"on_success": "", "maximum_retry_attempts": 1}, None, True, flat(retries=1), id="create-ignores-removal"
+            {"on_success": None, "maximum_retry_attempts": 1}, None, True, flat(retries=1), id="create-ignores-removal"
         ),
+        pytest.param({"on_success": None}, None, False, flat(), id="only-a-removal-where-none-exists"),
+        pytest.param({"on_success": None, "on_failure": None}, None, False, flat(), id="only-removals-none-exists"),
         pytest.param({"maximum_retry_attempts": 1}, config(retries=1, age=60), False, flat(1, 60), id="equal"),
         pytest.param({}, config(retries=1, age=60), False, flat(1, 60), id="nothing-named-keeps-all"),
         pytest.param(
@@ -663,47 +669,55 @@ def test_from_api_last_modified_is_iso8601():
         pytest.param({"maximum_retry_attempts": 0}, config(), True, flat(retries=0), id="none-to-zero"),
         pytest.param({"maximum_retry_attempts": 0}, config(retries=0), False, flat(retries=0), id="zero-to-zero"),
         pytest.param(
-            {"on_success": ""},
+            {"on_success": None},
             config(on_success=SNS, on_failure=SQS),
             True,
             flat(on_failure=SQS),
             id="c17-remove-one-destination",
         ),
-        pytest.param({"on_success": ""}, config(on_failure=SQS), False, flat(on_failure=SQS), id="remove-absent"),
+        pytest.param({"on_success": None}, config(on_failure=SQS), False, flat(on_failure=SQS), id="remove-absent"),
         pytest.param({"on_failure": SNS}, config(on_failure=SQS), True, flat(on_failure=SNS), id="replace-destination"),
         pytest.param(
-            {"on_success": "", "on_failure": ""},
+            {"on_success": None, "on_failure": None},
             config(retries=2, age=60, on_success=SNS, on_failure=SQS),
             True,
             flat(2, 60),
             id="remove-both-destinations-keeps-numbers",
         ),
         pytest.param(
-            {"on_success": "", "on_failure": ""},
+            {"on_success": None, "on_failure": None},
             config(on_success=SNS, on_failure=SQS),
             True,
             flat(),
             id="everything-removed-is-a-change",
         ),
-        pytest.param({"on_success": ""}, config(), False, flat(), id="empty-config-stays-empty"),
+        pytest.param({"on_success": None}, config(), False, flat(), id="empty-config-stays-empty"),
     ],
 )
 def test_plan(request_, current, changed, desired):
     """C4/C16/C17: the current settings with the request laid over them; LastModified never compared."""
-    assert plan(request_, current) == (changed, desired)
+    assert plan(request_, current) == Plan(changed, desired)
 
 
 @pytest.mark.parametrize(
-    "request_",
+    ("request_", "current", "changed", "desired"),
     [
-        pytest.param({}, id="empty"),
-        pytest.param({"on_success": ""}, id="only-a-removal"),
-        pytest.param({"on_success": "", "on_failure": ""}, id="only-removals"),
+        pytest.param({"maximum_retry_attempts": 1}, config(1, 60, SNS, SQS), True, flat(retries=1), id="drops-unnamed"),
+        pytest.param({"maximum_retry_attempts": 1}, config(retries=1), False, flat(retries=1), id="already-exact"),
+        pytest.param({}, config(1, 60), True, flat(), id="nothing-named-empties-it"),
+        pytest.param({}, config(), False, flat(), id="empty-stays-empty"),
+        pytest.param({}, None, False, flat(), id="nothing-where-none-exists"),
+        pytest.param({"on_failure": SQS}, None, True, flat(on_failure=SQS), id="create"),
     ],
 )
-def test_plan_refuses_to_create_nothing(request_):
-    """C6 (put_functionname_nootherargs): nothing to set and no config is a clear failure, not a write."""
-    error = refusal(plan, request_, None)
+def test_plan_with_purge(request_, current, changed, desired):
+    """purge=true: exactly what is named; a number left out returns to AWS's default (unset)."""
+    assert plan(request_, current, purge=True) == Plan(changed, desired)
+
+
+def test_plan_refuses_to_create_from_a_task_that_names_nothing():
+    """C6 (put_functionname_nootherargs): nothing named and no config is a clear failure, not a write."""
+    error = refusal(plan, {}, None)
     assert error.option is None
     assert "maximum_retry_attempts" in str(error)
     assert "on_failure" in str(error)
@@ -711,9 +725,8 @@ def test_plan_refuses_to_create_nothing(request_):
 
 def test_plan_ignores_last_modified():
     """C16: every write may move LastModified, so comparing it would make no run idempotent."""
-    current = config(retries=1)
-    moved = dict(current, last_modified="2030-01-01T00:00:00+00:00")
-    assert plan({"maximum_retry_attempts": 1}, moved) == (False, flat(retries=1))
+    moved = dataclasses.replace(config(retries=1), last_modified="2030-01-01T00:00:00+00:00")
+    assert plan({"maximum_retry_attempts": 1}, moved) == Plan(False, flat(retries=1))
 
 
 @pytest.mark.parametrize(
@@ -748,65 +761,64 @@ def test_plan_ignores_last_modified():
         ),
     ],
 )
-def test_put_request(settings_, expected):
+def test_to_api(settings_, expected):
     """C4/C11/C17: Put replaces everything, so it carries the whole state; {} halves count as a setting."""
-    for function_name, unqualified, qualifier in [("my-fn", "my-fn", LATEST), (f"{ARN}:live", ARN, "live")]:
-        target = parse_target(function_name)
-        assert put_request(target, settings_) == {"FunctionName": unqualified, "Qualifier": qualifier, **expected}
+    assert settings_.to_api() == expected
 
 
 # ============================================================================================== predict, diff, sort
 
 
-def test_predict_keeps_identity_and_lays_settings():
+def test_with_settings_keeps_identity_and_lays_settings():
     """Check mode: the identity from what was read, the settings as planned, halves shaped like from_api."""
     current = config(retries=1, on_success=SNS, qualifier="live")
-    predicted = predict(current, flat(retries=0, on_failure=SQS))
-    assert predicted == {
+    predicted = current.with_settings(flat(retries=0, on_failure=SQS))
+    assert predicted.to_result() == {
         "function_arn": f"{ARN}:live",
         "function_name": "my-fn",
         "qualifier": "live",
-        "last_modified": current["last_modified"],
+        "last_modified": current.last_modified,
         "maximum_retry_attempts": 0,
         "maximum_event_age_in_seconds": None,
         "destination_config": {"on_success": {}, "on_failure": {"destination": SQS}},
     }
 
 
-def test_predict_from_a_get_function_identity():
+def test_with_settings_from_a_get_function_identity():
     """A new config in check mode: identity from GetFunction, which has no LastModified of a config."""
-    identity = {"function_arn": f"{ARN}:$LATEST", "function_name": "my-fn", "qualifier": LATEST}
-    predicted = predict(identity, flat(age=60))
-    assert predicted["last_modified"] is None
-    assert predicted["function_arn"] == f"{ARN}:$LATEST"
-    assert settings_of(predicted) == flat(age=60)
+    identity = EventInvokeConfig(f"{ARN}:$LATEST", "my-fn", LATEST)
+    predicted = identity.with_settings(flat(age=60))
+    assert predicted.last_modified is None
+    assert predicted.function_arn == f"{ARN}:$LATEST"
+    assert predicted.settings == flat(age=60)
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        pytest.param(None, {}, id="absent"),
-        pytest.param({}, {}, id="empty"),
-        pytest.param(
-            config(retries=1),
-            {k: v for k, v in config(retries=1).items() if k != "last_modified"},
-            id="without-last-modified",
-        ),
-    ],
-)
-def test_diff_view(value, expected):
-    assert diff_view(value) == expected
+def test_diff_view_shows_what_aws_applies_for_unset_numbers():
+    assert diff_view(None) == {}
+    view = diff_view(config(retries=0, on_failure=SQS))
+    assert "last_modified" not in view
+    assert view["maximum_retry_attempts"] == 0  # 0 is a value, not unset
+    assert view["maximum_event_age_in_seconds"] == "unset (AWS default 21600)"
+    assert view["destination_config"] == {"on_success": {}, "on_failure": {"destination": SQS}}
+    assert diff_view(config())["maximum_retry_attempts"] == "unset (AWS default 2)"
 
 
-def test_settings_of_no_config():
-    assert settings_of(None) == dict.fromkeys(SETTINGS)
-    assert settings_of(config(2, 60, SNS, SQS)) == flat(2, 60, SNS, SQS)
+def test_diff_names_the_config_in_its_headers():
+    shown = diff("my-fn:live", None, config(retries=1, qualifier="live"))
+    assert (shown["before_header"], shown["after_header"]) == ("my-fn:live", "my-fn:live")
+    assert shown["before"] == {} and shown["after"]["maximum_retry_attempts"] == 1
 
 
-def test_sort_key_orders_by_function_then_qualifier():
+def test_empty_settings():
+    assert flat().is_empty and not flat(retries=0).is_empty
+    assert flat(2, 60, SNS, SQS).destinations() == {"on_success": SNS, "on_failure": SQS}
+    assert set(SETTINGS) == {f.name for f in dataclasses.fields(Settings)}
+
+
+def test_key_orders_by_function_then_qualifier():
     """C14: AWS lists in no defined order; the info module sorts."""
     configs = [config(name="b", qualifier="1"), config(name="a", qualifier="live"), config(name="a", qualifier=LATEST)]
-    assert [sort_key(c) for c in sorted(configs, key=sort_key)] == [("a", LATEST), ("a", "live"), ("b", "1")]
+    assert [c.key for c in sorted(configs, key=lambda c: c.key)] == [("a", LATEST), ("a", "live"), ("b", "1")]
 
 
 # ============================================================================================== properties
@@ -851,30 +863,31 @@ def destinations(draw, half: str) -> str:
 
 
 def setting_values():
-    return st.fixed_dictionaries(
-        {
-            "maximum_retry_attempts": st.one_of(st.none(), st.integers(0, 2)),
-            "maximum_event_age_in_seconds": st.one_of(st.none(), st.integers(60, 21600)),
-            "on_success": st.one_of(st.none(), destinations("on_success")),
-            "on_failure": st.one_of(st.none(), destinations("on_failure")),
-        }
+    return st.builds(
+        Settings,
+        maximum_retry_attempts=st.one_of(st.none(), st.integers(0, 2)),
+        maximum_event_age_in_seconds=st.one_of(st.none(), st.integers(60, 21600)),
+        on_success=st.one_of(st.none(), destinations("on_success")),
+        on_failure=st.one_of(st.none(), destinations("on_failure")),
     )
 
 
-def api_item(target: Target, settings_: dict, last_modified) -> dict:
-    """A Get/Put/List item as boto3 returns it: numbers only when set, both halves always present (C1-C3)."""
+def api_item(target: Target, settings_: Settings, last_modified) -> dict:
+    """A Get/Put/List item as boto3 returns it: numbers only when set, both halves always present (C1-C3).
+
+    Written out by hand, not with Settings.to_api, so the round trip below checks one against the other."""
     item = {
         "FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{target.name}:{target.qualifier}",
         "LastModified": last_modified,
         "DestinationConfig": {
-            "OnSuccess": {"Destination": settings_["on_success"]} if settings_["on_success"] else {},
-            "OnFailure": {"Destination": settings_["on_failure"]} if settings_["on_failure"] else {},
+            "OnSuccess": {"Destination": settings_.on_success} if settings_.on_success else {},
+            "OnFailure": {"Destination": settings_.on_failure} if settings_.on_failure else {},
         },
     }
-    if settings_["maximum_retry_attempts"] is not None:
-        item["MaximumRetryAttempts"] = settings_["maximum_retry_attempts"]
-    if settings_["maximum_event_age_in_seconds"] is not None:
-        item["MaximumEventAgeInSeconds"] = settings_["maximum_event_age_in_seconds"]
+    if settings_.maximum_retry_attempts is not None:
+        item["MaximumRetryAttempts"] = settings_.maximum_retry_attempts
+    if settings_.maximum_event_age_in_seconds is not None:
+        item["MaximumEventAgeInSeconds"] = settings_.maximum_event_age_in_seconds
     return item
 
 
@@ -884,7 +897,7 @@ def currents(draw, target: Target):
     if draw(st.booleans()):
         return None
     stamp = draw(st.datetimes(timezones=st.just(datetime.timezone.utc)))
-    return from_api(api_item(target, draw(setting_values()), stamp))
+    return EventInvokeConfig.from_api(api_item(target, draw(setting_values()), stamp))
 
 
 @st.composite
@@ -920,93 +933,91 @@ def scenarios(draw):
     params = draw(task_params())
     request = build_request(params)
     validate_request(request, target)  # a valid request must pass validation
-    return target, current, request
+    return target, current, request, draw(st.booleans())
 
 
-def identity_of(target: Target, current) -> dict:
-    return current or {
-        "function_arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{target.name}:{target.qualifier}",
-        "function_name": target.name,
-        "qualifier": target.qualifier,
-    }
+def identity_of(target: Target, current) -> EventInvokeConfig:
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{target.name}:{target.qualifier}"
+    return current or EventInvokeConfig(arn, target.name, target.qualifier)
 
 
-def request_from(config_: dict) -> dict:
+def request_from(config_: EventInvokeConfig) -> dict:
     """The request a user writes by feeding a returned config back: numbers, and the halves as returned."""
-    params = {k: config_[k] for k in ("maximum_retry_attempts", "maximum_event_age_in_seconds")}
-    params["destination_config"] = config_["destination_config"]
+    result = config_.to_result()
+    params = {k: result[k] for k in ("maximum_retry_attempts", "maximum_event_age_in_seconds")}
+    params["destination_config"] = result["destination_config"]
     return build_request(params)
 
 
-def nothing_to_set(request: dict) -> bool:
-    return not any(value not in (None, "") for value in request.values())
+def refused_as_empty(request: dict, current, purge: bool) -> bool:
+    return current is None and not request and not purge
 
 
 @PROPERTY
 @given(scenarios())
 def test_property_planning_the_returned_config_changes_nothing(scenario):
-    """(a) Feeding back what the module returned (check mode's prediction) is never a change."""
-    target, current, request = scenario
-    if current is None and nothing_to_set(request):
+    """(a) Feeding back what the module returned (check mode's prediction) is never a change, with or without
+    purge: the returned config names every setting it holds."""
+    target, current, request, purge = scenario
+    if refused_as_empty(request, current, purge):
         assert refusal(plan, request, current).option is None
         return
-    _changed, desired = plan(request, current)
-    after = predict(identity_of(target, current), desired)
+    changed, desired = plan(request, current, purge)
+    if not changed and current is None:
+        return  # nothing was created: there is no config to feed back
+    after = identity_of(target, current).with_settings(desired)
     again = request_from(after)
     validate_request(again, target)
-    assert plan(again, after) == (False, desired)
+    assert plan(again, after, purge) == Plan(False, desired)
 
 
 @PROPERTY
 @given(scenarios())
 def test_property_plan_is_idempotent(scenario):
     """(b) Running the same task on the state it produced is unchanged, with the same desired settings."""
-    target, current, request = scenario
-    if current is None and nothing_to_set(request):
+    target, current, request, purge = scenario
+    if refused_as_empty(request, current, purge):
         return
-    changed, desired = plan(request, current)
-    assert changed == (current is None or desired != settings_of(current))
-    after = predict(identity_of(target, current), desired)
-    assert plan(request, after) == (False, desired)
+    changed, desired = plan(request, current, purge)
+    if current is None:
+        assert changed == (not desired.is_empty)
+    else:
+        assert changed == (desired != current.settings)
+    after = identity_of(target, current).with_settings(desired) if changed or current else None
+    assert plan(request, after, purge) == Plan(False, desired)
 
 
 @PROPERTY
 @given(scenarios())
 def test_property_a_request_changes_only_what_it_names(scenario):
-    """(c) Options left out keep their current value (issue #3); named ones take the request's value."""
-    _name, current, request = scenario
-    if current is None and nothing_to_set(request):
+    """(c) Options left out keep their current value, or (purge) are unset; named ones take the request's value."""
+    _target, current, request, purge = scenario
+    if refused_as_empty(request, current, purge):
         return
-    _changed, desired = plan(request, current)
-    before = settings_of(current)
-    assert set(desired) == set(SETTINGS)
+    _changed, desired = plan(request, current, purge)
+    before = current.settings if current and not purge else Settings()
     for key in SETTINGS:
-        if key in request:
-            assert desired[key] == (None if request[key] == "" else request[key])
-        else:
-            assert desired[key] == before[key]
+        assert getattr(desired, key) == (request[key] if key in request else getattr(before, key))
 
 
 @PROPERTY
 @given(targets(), setting_values(), st.datetimes(timezones=st.just(datetime.timezone.utc)))
 def test_property_put_response_round_trips(target, settings_, stamp):
-    """(d) AWS echoes the Put (C1): from_api of that response gives back the settings and the target."""
-    params = put_request(target, settings_)
-    assert params["FunctionName"] == target.function_name
-    assert params["Qualifier"] == target.qualifier
+    """(d) AWS echoes the Put (C1): reading that response gives back the settings and the target."""
+    params = settings_.to_api()
     assert set(params["DestinationConfig"]) == {"OnSuccess", "OnFailure"}
-    assert ("MaximumRetryAttempts" in params) == (settings_["maximum_retry_attempts"] is not None)
-    assert ("MaximumEventAgeInSeconds" in params) == (settings_["maximum_event_age_in_seconds"] is not None)
+    assert ("MaximumRetryAttempts" in params) == (settings_.maximum_retry_attempts is not None)
+    assert ("MaximumEventAgeInSeconds" in params) == (settings_.maximum_event_age_in_seconds is not None)
     response = {
-        "FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{target.name}:{params['Qualifier']}",
+        "FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{target.name}:{target.qualifier}",
         "LastModified": stamp,
-        **{k: v for k, v in params.items() if k not in ("FunctionName", "Qualifier")},
+        **params,
     }
-    result = from_api(response)
-    assert settings_of(result) == settings_
-    assert (result["function_name"], result["qualifier"]) == (target.name, target.qualifier)
-    assert result["last_modified"] == stamp.isoformat()
-    assert from_api(api_item(target, settings_, stamp)) == result
+    result = EventInvokeConfig.from_api(response)
+    assert result.settings == settings_
+    assert result.key == (target.name, target.qualifier)
+    assert result.last_modified == stamp.isoformat()
+    assert EventInvokeConfig.from_api(api_item(target, settings_, stamp)) == result
 
 
 # -------------------------------------------------------------------------------- (e) invalid input

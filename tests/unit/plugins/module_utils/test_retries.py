@@ -10,9 +10,12 @@ import pytest
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import FIRST_DELAY
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import MAX_DELAY
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetriesExhausted
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetryReason
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import botocore_retries
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import retry_write
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import write_retry_reason
+
+TEST_REASON = RetryReason("a test conflict", "test advice")
 
 FN = "arn:aws:lambda:us-east-1:123456789012:function:my-fn"
 IPV = "InvalidParameterValueException"
@@ -67,7 +70,7 @@ IPV = "InvalidParameterValueException"
 )
 def test_write_retry_reason_retryable(code, message, expected):
     """C18: 409 on concurrent writes and the two propagation errors right after creating a destination or policy."""
-    assert write_retry_reason(code, message) == expected
+    assert write_retry_reason(code, message).text == expected
 
 
 @pytest.mark.parametrize(
@@ -126,7 +129,7 @@ class Permanent(Exception):
 
 
 def classify(error: Exception):
-    return "a test conflict" if isinstance(error, Retryable) else None
+    return TEST_REASON if isinstance(error, Retryable) else None
 
 
 class FakeTime:
@@ -240,7 +243,7 @@ def test_retry_write_gives_up_before_the_deadline(timeout, call_cost, attempts, 
     exhausted = caught.value
     assert exhausted.attempts == attempts == len(call.starts)
     assert exhausted.elapsed == pytest.approx(elapsed)
-    assert exhausted.reason == "a test conflict"
+    assert exhausted.reason == TEST_REASON
     assert isinstance(exhausted.error, Retryable)
     assert exhausted.__cause__ is exhausted.error
     assert len(time.sleeps) == attempts - 1

@@ -164,7 +164,10 @@ def test_check_mode_create_predicts_the_real_result_and_only_reads(run):
     without_time = {key: value for key, value in real["event_invoke_config"].items() if key != "last_modified"}
     assert {k: v for k, v in predicted["event_invoke_config"].items() if k != "last_modified"} == without_time
     assert predicted["event_invoke_config"]["last_modified"] is None
-    assert predicted["diff"] == real["diff"] == {"before": {}, "after": without_time}
+    assert predicted["diff"] == real["diff"]
+    after = {**without_time, "maximum_event_age_in_seconds": "unset (AWS default 21600)"}
+    header = f"{fn(run)['name']}:live"
+    assert real["diff"] == {"before": {}, "after": after, "before_header": header, "after_header": header}
 
 
 def test_check_mode_update_is_exact_and_only_reads(run):
@@ -183,7 +186,10 @@ def test_check_mode_create_on_a_missing_qualifier_fails_like_a_real_run(run):
     checked = present(run, check=True, qualifier="nosuchalias", maximum_retry_attempts=1)
     real = present(run, qualifier="nosuchalias", maximum_retry_attempts=1)
     assert checked["failed"] and real["failed"]
-    assert "does not exist" in checked["msg"] and "doesn't exist" in real["msg"]
+    for result in (checked, real):  # both name the target, not only AWS's "The function doesn't exist."
+        assert f"The function {fn(run)['name']} or its qualifier nosuchalias does not exist" in result["msg"]
+        assert result["error"]["code"] == "ResourceNotFoundException"
+    assert "a real run would fail the same way" in checked["msg"]
     assert run.writes() == [PUT]  # only the real run tried to write
 
 
@@ -216,15 +222,27 @@ def test_absent_on_a_missing_function_is_not_a_failure(run):
 
 
 def test_nothing_to_set_and_no_config_fails_without_writing(run):
-    result = present(run, on_success="")
+    result = present(run)
     assert result["failed"] and "sets nothing" in result["msg"]
     assert run.calls() == [GET]
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_only_removing_destinations_where_no_config_exists_is_ok_and_unchanged(run, check):
+    """The destination is already absent: there is nothing to do, so nothing fails and nothing is written."""
+    result = present(run, check=check, on_success="", destination_config=None)
+    assert not result["failed"] and result["changed"] is False
+    assert result["event_invoke_config"] == {}
+    result = present(run, check=check, destination_config={"on_failure": {}})
+    assert not result["failed"] and result["changed"] is False
+    assert run.calls() == [GET, GET]
 
 
 def test_a_missing_function_fails_with_aws_message(run):
     result = present(run, function_name="no-such-function", maximum_retry_attempts=1)
     assert result["failed"]
-    assert "ResourceNotFoundException" in result["msg"] and "doesn't exist" in result["msg"]
+    assert "The function no-such-function or its qualifier $LATEST does not exist" in result["msg"]
+    assert "PutFunctionEventInvokeConfig returned ResourceNotFoundException" in result["msg"]
     assert result["error"]["code"] == "ResourceNotFoundException"
 
 
@@ -249,13 +267,19 @@ def bad_inputs(world) -> list[tuple[str, dict, str]]:
         ("absent-with-settings", {"state": "absent", "maximum_retry_attempts": 1}, "maximum_retry_attempts"),
         ("profile-and-keys", {"profile": "prod"}, "profile"),
         ("max-attempts-zero", {"max_attempts": 0}, "max_attempts"),
+        ("retries-boolean", {"maximum_retry_attempts": True}, "maximum_retry_attempts"),
+        ("age-boolean", {"maximum_event_age_in_seconds": False}, "maximum_event_age_in_seconds"),
+        ("fifo-queue", {"on_failure": world["queue"]["arn"] + ".fifo"}, "on_failure"),
+        ("fifo-topic", {"on_success": world["topic"]["arn"] + ".fifo"}, "on_success"),
+        ("aws-config-type", {"aws_config": {"retries": "x"}}, "aws_config"),
+        ("purge-with-absent", {"state": "absent", "purge": True}, "purge"),
     ]
 
 
 def test_bad_input_is_refused_before_any_api_call(run):
     for case, params, option in bad_inputs(run.world):
         run.clear()
-        params = {"maximum_retry_attempts": 1, **params} if case != "absent-with-settings" else params
+        params = {"maximum_retry_attempts": 1, **params} if not case.startswith(("absent", "purge")) else params
         result = present(run, **params)
         assert result["failed"], case
         assert option in result["msg"], (case, result["msg"])
@@ -314,3 +338,20 @@ def test_a_conflict_that_never_clears_gives_up_at_retry_timeout_and_says_why(run
     assert "ResourceConflictException" in result["msg"] and "concurrent update" in result["msg"]
     assert "retry_timeout" in result["msg"]
     assert run.calls()[0] == GET and set(run.calls()[1:]) == {PUT} and len(run.calls()) >= 3
+
+
+# ---------------------------------------------------------------------------------------------- purge
+
+
+def test_purge_makes_the_config_exactly_what_the_task_names(run):
+    present(run, maximum_retry_attempts=2, maximum_event_age_in_seconds=600, on_failure=arn(run, "queue"))
+    run.clear()
+    predicted = present(run, check=True, purge=True, maximum_retry_attempts=1)
+    real = present(run, purge=True, maximum_retry_attempts=1)
+    for result in (predicted, real):
+        config = result["event_invoke_config"]
+        assert result["changed"] is True
+        assert (config["maximum_retry_attempts"], config["maximum_event_age_in_seconds"]) == (1, None)
+        assert config["destination_config"] == {"on_success": {}, "on_failure": {}}
+    assert present(run, purge=True, maximum_retry_attempts=1)["changed"] is False
+    assert run.calls() == [GET, GET, PUT, GET]
