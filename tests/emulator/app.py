@@ -6,7 +6,8 @@ Request flow::
     Lambda control-plane call         -> latency, then throttle (bucket + rate), then 500 error rate
       event-invoke-config operation   -> EventInvokeConfigs (conflict/propagation faults inside, before writes)
       anything else                   -> moto
-    any other service                 -> moto
+    iam SimulatePrincipalPolicy       -> iam_simulator (moto does not implement it)
+    any other request                 -> moto
 
 Every request outside /_emulator/ gets one entry in the request log.
 """
@@ -30,8 +31,10 @@ from .event_invoke import EventInvokeConfigs
 from .event_invoke import WriteFaults
 from .faults import FaultInjector
 from .faults import FaultSettings
+from .iam_simulator import simulate_principal_policy
 from .routes import RequestInfo
 from .routes import describe
+from .routes import form_params
 from .wire import LambdaError
 from .wire import Response
 from .wire import empty_response
@@ -109,6 +112,10 @@ class EmulatorApp:
         if info.is_event_invoke_config:
             status, fault, response = self._event_invoke(environ, info)
             self._record(info, status, fault)
+            return _send(start_response, response)
+        if info.service == "iam" and info.operation == "SimulatePrincipalPolicy":
+            response = simulate_principal_policy(form_params(info))
+            self._record(info, response[0], None)
             return _send(start_response, response)
         return self._forward(environ, start_response, info)
 

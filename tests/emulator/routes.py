@@ -181,3 +181,12 @@ def _json_field(body: bytes, key: str) -> str | None:
     except (ValueError, AttributeError):
         return None
     return value if isinstance(value, str) else None
+
+
+def form_params(info: RequestInfo) -> dict[str, list[str]]:
+    """A query-protocol request's parameters: the URL query and the form body together."""
+    params = dict(info.query)
+    if info.body:
+        for key, values in parse_qs(info.body.decode("utf-8", "replace"), keep_blank_values=True).items():
+            params.setdefault(key, []).extend(values)
+    return params
