@@ -5,6 +5,7 @@ Request flow::
     /_emulator/*                      -> control endpoints (not logged, never faulted)
     Lambda control-plane call         -> latency, then throttle (bucket + rate), then 500 error rate
       event-invoke-config operation   -> EventInvokeConfigs (conflict/propagation faults inside, before writes)
+      ListFunctions                   -> moto, then paged like AWS (list_functions)
       anything else                   -> moto
     iam SimulatePrincipalPolicy       -> iam_simulator (moto does not implement it)
     any other request                 -> moto
@@ -25,6 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from . import list_functions
 from . import moto_view
 from .event_invoke import CallContext
 from .event_invoke import EventInvokeConfigs
@@ -113,6 +115,8 @@ class EmulatorApp:
             status, fault, response = self._event_invoke(environ, info)
             self._record(info, status, fault)
             return _send(start_response, response)
+        if info.service == "lambda" and info.operation == "ListFunctions":
+            return _send(start_response, self._list_functions(environ, info))
         if info.service == "iam" and info.operation == "SimulatePrincipalPolicy":
             response = simulate_principal_policy(form_params(info))
             self._record(info, response[0], None)
@@ -161,6 +165,38 @@ class EmulatorApp:
             traceback.print_exc(file=sys.stderr)
             return 500, None, error_response(service_error())
         return response[0], None, response
+
+    def _list_functions(self, environ: dict[str, Any], info: RequestInfo) -> Response:
+        """moto's answer (every function), paged like AWS; moto's errors pass through unchanged."""
+        try:
+            list_functions.page_size(info.query_value("MaxItems"))  # refuse a bad MaxItems before asking moto
+            status, headers, body = self._call_moto(environ)
+            response: Response = (status, headers, body)
+            if status == 200:
+                functions = json.loads(body).get("Functions", [])
+                page = list_functions.page(functions, info.query_value("Marker"), info.query_value("MaxItems"))
+                response = json_response(200, page)
+        except LambdaError as error:
+            response = error_response(error)
+        self._record(info, response[0], None)
+        return response
+
+    def _call_moto(self, environ: dict[str, Any]) -> Response:
+        captured: list[tuple[int, list[tuple[str, str]]]] = []
+
+        def capture(status_line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured.append((int(status_line.split(" ", 1)[0]), list(headers)))
+            return lambda _data: None
+
+        result = self.moto_app(environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, headers = captured[-1]
+        return status, headers, body
 
     def _forward(self, environ: dict[str, Any], start_response: StartResponse, info: RequestInfo) -> Iterable[bytes]:
         status: list[int] = []
