@@ -3,12 +3,16 @@
 Request flow::
 
     /_emulator/*                      -> control endpoints (not logged, never faulted)
+    IAM action in denied_actions      -> AccessDenied in the service's wire format (caller_denied), nothing else
     Lambda control-plane call         -> latency, then throttle (bucket + rate), then 500 error rate
       event-invoke-config operation   -> EventInvokeConfigs (conflict/propagation faults inside, before writes)
       ListFunctions                   -> moto, then paged like AWS (list_functions)
       anything else                   -> moto
     iam SimulatePrincipalPolicy       -> iam_simulator (moto does not implement it)
     any other request                 -> moto
+
+A denied request is refused before the Lambda quota is charged (emulator choice: AWS's order of authorisation and
+throttling is not recorded).
 
 Every request outside /_emulator/ gets one entry in the request log.
 """
@@ -26,6 +30,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from . import caller_denied
 from . import list_functions
 from . import moto_view
 from .event_invoke import CallContext
@@ -106,6 +111,11 @@ class EmulatorApp:
         if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):
             return _send(start_response, self._control(environ))
         info = describe(environ)
+        action = caller_denied.iam_action(info)
+        if self.faults.denied(action):
+            response = caller_denied.denied_response(info, _account(environ, info), str(action))
+            self._record(info, response[0], "denied")
+            return _send(start_response, response)
         if info.is_lambda_control_plane:
             error = self._front_door_fault(info.operation)
             if error is not None:
@@ -141,8 +151,7 @@ class EmulatorApp:
         return None
 
     def _event_invoke(self, environ: dict[str, Any], info: RequestInfo) -> tuple[int, str | None, Response]:
-        headers = {k[5:].lower().replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
-        ctx = CallContext(moto_view.account_for_request(headers, info.access_key), info.region)
+        ctx = CallContext(_account(environ, info), info.region)
         write_faults = WriteFaults(conflict=self.faults.conflict, propagation_failure=self.faults.propagation_failure)
         name = info.path_params["FunctionName"]
         qualifier = info.query_value("Qualifier")
@@ -261,6 +270,12 @@ class EmulatorApp:
             raise ValueError("keep_moto must be true or false")
         self.reset(keep_moto=keep_moto)
         return json_response(200, {"reset": True, "keep_moto": keep_moto})
+
+
+def _account(environ: dict[str, Any], info: RequestInfo) -> str:
+    """The account moto itself uses for this request."""
+    headers = {k[5:].lower().replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+    return moto_view.account_for_request(headers, info.access_key)
 
 
 def _json_body(environ: dict[str, Any]) -> dict[str, Any]:
