@@ -152,7 +152,11 @@ class EmulatorApp:
 
     def _event_invoke(self, environ: dict[str, Any], info: RequestInfo) -> tuple[int, str | None, Response]:
         ctx = CallContext(_account(environ, info), info.region)
-        write_faults = WriteFaults(conflict=self.faults.conflict, propagation_failure=self.faults.propagation_failure)
+        write_faults = WriteFaults(
+            conflict=self.faults.conflict,
+            propagation_failure=self.faults.propagation_failure,
+            permission_propagation_failure=self.faults.permission_propagation_failure,
+        )
         name = info.path_params["FunctionName"]
         qualifier = info.query_value("Qualifier")
         try:

@@ -16,6 +16,7 @@ FAULT_FLAGS = (
     "error_rate",
     "latency_ms",
     "propagation_failures",
+    "permission_propagation_failures",
 )
 
 
@@ -28,6 +29,12 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--latency-ms", type=float, default=0.0, help="latency added to every Lambda call")
     group.add_argument(
         "--propagation-failures", type=int, default=0, help="next N Put/Update naming a destination fail"
+    )
+    group.add_argument(
+        "--permission-propagation-failures",
+        type=int,
+        default=0,
+        help="next N Put/Update naming a destination fail 'does not have permissions'",
     )
     group.add_argument(
         "--denied-actions",

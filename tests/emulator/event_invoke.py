@@ -20,7 +20,8 @@ Order of checks for Put/Update (the recorded parts are C6, C7, C10, C11):
    ($LATEST: the function's current role; a version: that version's role; an alias: its primary version's role)
    must be allowed the destination's action -> "The function's execution role does not have permissions to call
    <Action> on <arn>" (see ``destination_access``; clients should match "does not have permissions" only);
-8. injected faults for writes (409 conflict, destination propagation), which never change state;
+8. injected faults for writes (409 conflict, destination propagation, permission propagation), which never change
+   state;
 9. write.
 
 Update checks (6, 7) only the halves it is sent; a half it keeps was checked when it was written.
@@ -344,6 +345,7 @@ class WriteFaults:
 
     conflict: Callable[[], bool] = lambda: False
     propagation_failure: Callable[[], bool] = lambda: False
+    permission_propagation_failure: Callable[[], bool] = lambda: False
 
 
 class EventInvokeConfigs:
@@ -529,6 +531,13 @@ def _inject_write_faults(ctx: CallContext, name: str, qualifier: str, config: Co
     named = config.destinations()
     if named and faults.propagation_failure():
         error = invalid_parameter(f"The destination ARN {named[0][1]} is invalid.")
+        error.fault = "propagation"
+        raise error
+    if named and faults.permission_propagation_failure():
+        # What AWS answers while a just-written role policy has not reached Lambda yet (C11, C18).
+        arn = named[0][1]
+        action = destination_access.required_permissions(arn)[0][0]
+        error = invalid_parameter(destination_access.refusal_message(action, arn))
         error.fault = "propagation"
         raise error
 

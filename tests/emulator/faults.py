@@ -1,4 +1,4 @@
-"""Fault injection: throttling, conflicts, server errors, latency, destination propagation and caller denials.
+"""Fault injection: throttling, conflicts, server errors, latency, propagation failures and caller denials.
 
 All faults are off by default. Every random decision comes from one ``random.Random`` seeded by ``seed``, so a run
 with the same seed and the same request sequence injects the same faults.
@@ -29,6 +29,8 @@ class FaultSettings:
     error_rate: float = 0.0  # share of Lambda calls answered 500 ServiceException
     latency_ms: float = 0.0  # added to every Lambda call
     propagation_failures: int = 0  # next N Put/Update naming a destination fail "The destination ARN ... is invalid."
+    # next N Put/Update naming a destination fail "The function's execution role does not have permissions ..."
+    permission_propagation_failures: int = 0
     # IAM actions (wildcards allowed) the caller is refused: AccessDenied in the service's own wire format
     denied_actions: list[str] = field(default_factory=list)
     seed: int | None = None
@@ -39,7 +41,7 @@ class FaultSettings:
 
 _RATES = ("throttle_rate", "conflict_rate", "error_rate")
 _NON_NEGATIVE = ("throttle_rps", "latency_ms")
-_COUNTERS = ("propagation_failures",)
+_COUNTERS = ("propagation_failures", "permission_propagation_failures")
 
 
 def validate_update(update: dict[str, Any]) -> dict[str, Any]:
@@ -168,6 +170,9 @@ class FaultInjector:
 
     def propagation_failure(self) -> bool:
         return self._spend("propagation_failures")
+
+    def permission_propagation_failure(self) -> bool:
+        return self._spend("permission_propagation_failures")
 
     def denied(self, action: str | None) -> bool:
         """Whether the caller is refused this IAM action (``denied_actions``, case-insensitive wildcards)."""

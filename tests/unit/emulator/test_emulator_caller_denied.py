@@ -189,7 +189,15 @@ def test_denied_actions_must_be_a_list_of_action_names(bad: Any) -> None:
 def test_denied_actions_command_line_flag_round_trips() -> None:
     parser = argparse.ArgumentParser()
     cli_args.add_fault_arguments(parser)
-    args = parser.parse_args(["--denied-actions", "iam:SimulatePrincipalPolicy, sns:*"])
+    args = parser.parse_args(
+        ["--denied-actions", "iam:SimulatePrincipalPolicy, sns:*", "--permission-propagation-failures", "2"]
+    )
     settings = cli_args.fault_settings(args)
     assert settings.denied_actions == ["iam:SimulatePrincipalPolicy", "sns:*"]
-    assert cli_args.fault_argv(args) == ["--denied-actions", "iam:SimulatePrincipalPolicy,sns:*"]
+    assert settings.permission_propagation_failures == 2
+    assert cli_args.fault_argv(args) == [
+        "--permission-propagation-failures",
+        "2",
+        "--denied-actions",
+        "iam:SimulatePrincipalPolicy,sns:*",
+    ]

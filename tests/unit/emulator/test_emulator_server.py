@@ -66,6 +66,8 @@ def test_ctl_starts_and_stops_the_server_by_pid(tmp_path: Path) -> None:
         "5",
         "--denied-actions",
         "lambda:GetPolicy,sns:*",
+        "--permission-propagation-failures",
+        "3",
     )
     endpoint, pid = started["endpoint"], started["pid"]
     assert endpoint.startswith("http://127.0.0.1:")
@@ -80,6 +82,7 @@ def test_ctl_starts_and_stops_the_server_by_pid(tmp_path: Path) -> None:
         faults = json.loads(response.read())
     assert (faults["conflict_rate"], faults["seed"]) == (1.0, 5)
     assert faults["denied_actions"] == ["lambda:GetPolicy", "sns:*"]
+    assert faults["permission_propagation_failures"] == 3
     with pytest.raises(client.exceptions.ClientError) as denied:
         client.get_policy(FunctionName="nope")
     assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
