@@ -2,8 +2,10 @@
 
 moto serves every AWS API (IAM, Lambda functions/versions/aliases, SQS, SNS, S3, EventBridge); the five
 event-invoke-config operations are answered by ``event_invoke.py``, which follows
-``reference/aws-lambda-event-invoke-config.md`` instead of moto's implementation. Faults (throttling, conflicts,
-server errors, latency, destination propagation) can be injected, and every request is logged.
+``reference/aws-lambda-event-invoke-config.md`` instead of moto's implementation. Put/Update also check that the
+execution role may use a destination, ``iam:SimulatePrincipalPolicy`` is answered from the same policy evaluator and
+ListFunctions is paged like AWS. Faults (throttling, conflicts, server errors, latency, destination and permission
+propagation, AccessDenied for chosen IAM actions) can be injected, and every request is logged.
 
 - ``Emulator`` (server.py): in-process, for unit tests; see also ``pytest_plugin.py``.
 - ``python -m ansible_collections.cloudops.aws_lambda.tests.emulator``: the server process (``__main__.py``).

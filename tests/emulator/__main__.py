@@ -3,7 +3,8 @@
     PYTHONPATH=<dir containing ansible_collections> \\
         python -m ansible_collections.cloudops.aws_lambda.tests.emulator --port 0 --port-file F --pid-file P \\
         [--throttle-rps 15 --throttle-rate R --conflict-rate R --error-rate R --latency-ms MS \\
-         --propagation-failures N --seed S] [--tls-cert C --tls-key K | --tls-self-signed DIR] [--verbose]
+         --propagation-failures N --permission-propagation-failures N --denied-actions A,B --seed S] \\
+        [--tls-cert C --tls-key K | --tls-self-signed DIR] [--verbose]
 
 Binds 127.0.0.1 only. Once it accepts connections it writes the port file and prints ``endpoint=URL`` (and
 ``ca_bundle=PATH`` with ``--tls-self-signed``). SIGTERM or SIGINT stops it cleanly and removes the port and pid

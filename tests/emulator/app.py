@@ -3,10 +3,16 @@
 Request flow::
 
     /_emulator/*                      -> control endpoints (not logged, never faulted)
+    IAM action in denied_actions      -> AccessDenied in the service's wire format (caller_denied), nothing else
     Lambda control-plane call         -> latency, then throttle (bucket + rate), then 500 error rate
       event-invoke-config operation   -> EventInvokeConfigs (conflict/propagation faults inside, before writes)
+      ListFunctions                   -> moto, then paged like AWS (list_functions)
       anything else                   -> moto
-    any other service                 -> moto
+    iam SimulatePrincipalPolicy       -> iam_simulator (moto does not implement it)
+    any other request                 -> moto
+
+A denied request is refused before the Lambda quota is charged (emulator choice: AWS's order of authorisation and
+throttling is not recorded).
 
 Every request outside /_emulator/ gets one entry in the request log.
 """
@@ -24,14 +30,18 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from . import caller_denied
+from . import list_functions
 from . import moto_view
 from .event_invoke import CallContext
 from .event_invoke import EventInvokeConfigs
 from .event_invoke import WriteFaults
 from .faults import FaultInjector
 from .faults import FaultSettings
+from .iam_simulator import simulate_principal_policy
 from .routes import RequestInfo
 from .routes import describe
+from .routes import form_params
 from .wire import LambdaError
 from .wire import Response
 from .wire import empty_response
@@ -101,6 +111,11 @@ class EmulatorApp:
         if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):
             return _send(start_response, self._control(environ))
         info = describe(environ)
+        action = caller_denied.iam_action(info)
+        if self.faults.denied(action):
+            response = caller_denied.denied_response(info, _account(environ, info), str(action))
+            self._record(info, response[0], "denied")
+            return _send(start_response, response)
         if info.is_lambda_control_plane:
             error = self._front_door_fault(info.operation)
             if error is not None:
@@ -109,6 +124,12 @@ class EmulatorApp:
         if info.is_event_invoke_config:
             status, fault, response = self._event_invoke(environ, info)
             self._record(info, status, fault)
+            return _send(start_response, response)
+        if info.service == "lambda" and info.operation == "ListFunctions":
+            return _send(start_response, self._list_functions(environ, info))
+        if info.service == "iam" and info.operation == "SimulatePrincipalPolicy":
+            response = simulate_principal_policy(form_params(info))
+            self._record(info, response[0], None)
             return _send(start_response, response)
         return self._forward(environ, start_response, info)
 
@@ -130,9 +151,12 @@ class EmulatorApp:
         return None
 
     def _event_invoke(self, environ: dict[str, Any], info: RequestInfo) -> tuple[int, str | None, Response]:
-        headers = {k[5:].lower().replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
-        ctx = CallContext(moto_view.account_for_request(headers, info.access_key), info.region)
-        write_faults = WriteFaults(conflict=self.faults.conflict, propagation_failure=self.faults.propagation_failure)
+        ctx = CallContext(_account(environ, info), info.region)
+        write_faults = WriteFaults(
+            conflict=self.faults.conflict,
+            propagation_failure=self.faults.propagation_failure,
+            permission_propagation_failure=self.faults.permission_propagation_failure,
+        )
         name = info.path_params["FunctionName"]
         qualifier = info.query_value("Qualifier")
         try:
@@ -154,6 +178,38 @@ class EmulatorApp:
             traceback.print_exc(file=sys.stderr)
             return 500, None, error_response(service_error())
         return response[0], None, response
+
+    def _list_functions(self, environ: dict[str, Any], info: RequestInfo) -> Response:
+        """moto's answer (every function), paged like AWS; moto's errors pass through unchanged."""
+        try:
+            list_functions.page_size(info.query_value("MaxItems"))  # refuse a bad MaxItems before asking moto
+            status, headers, body = self._call_moto(environ)
+            response: Response = (status, headers, body)
+            if status == 200:
+                functions = json.loads(body).get("Functions", [])
+                page = list_functions.page(functions, info.query_value("Marker"), info.query_value("MaxItems"))
+                response = json_response(200, page)
+        except LambdaError as error:
+            response = error_response(error)
+        self._record(info, response[0], None)
+        return response
+
+    def _call_moto(self, environ: dict[str, Any]) -> Response:
+        captured: list[tuple[int, list[tuple[str, str]]]] = []
+
+        def capture(status_line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured.append((int(status_line.split(" ", 1)[0]), list(headers)))
+            return lambda _data: None
+
+        result = self.moto_app(environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, headers = captured[-1]
+        return status, headers, body
 
     def _forward(self, environ: dict[str, Any], start_response: StartResponse, info: RequestInfo) -> Iterable[bytes]:
         status: list[int] = []
@@ -218,6 +274,12 @@ class EmulatorApp:
             raise ValueError("keep_moto must be true or false")
         self.reset(keep_moto=keep_moto)
         return json_response(200, {"reset": True, "keep_moto": keep_moto})
+
+
+def _account(environ: dict[str, Any], info: RequestInfo) -> str:
+    """The account moto itself uses for this request."""
+    headers = {k[5:].lower().replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+    return moto_view.account_for_request(headers, info.access_key)
 
 
 def _json_body(environ: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,15 @@ import argparse
 
 from .faults import FaultSettings
 
-FAULT_FLAGS = ("throttle_rps", "throttle_rate", "conflict_rate", "error_rate", "latency_ms", "propagation_failures")
+FAULT_FLAGS = (
+    "throttle_rps",
+    "throttle_rate",
+    "conflict_rate",
+    "error_rate",
+    "latency_ms",
+    "propagation_failures",
+    "permission_propagation_failures",
+)
 
 
 def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,11 +30,28 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--propagation-failures", type=int, default=0, help="next N Put/Update naming a destination fail"
     )
+    group.add_argument(
+        "--permission-propagation-failures",
+        type=int,
+        default=0,
+        help="next N Put/Update naming a destination fail 'does not have permissions'",
+    )
+    group.add_argument(
+        "--denied-actions",
+        type=_action_list,
+        default=[],
+        metavar="A,B",
+        help="IAM actions answered AccessDenied, comma-separated, wildcards allowed (sqs:GetQueueUrl,sns:*)",
+    )
     group.add_argument("--seed", type=int, default=None, help="seed for the fault RNG (reproducible runs)")
 
 
+def _action_list(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
 def fault_settings(args: argparse.Namespace) -> FaultSettings:
-    return FaultSettings(**{flag: getattr(args, flag) for flag in (*FAULT_FLAGS, "seed")})
+    return FaultSettings(**{flag: getattr(args, flag) for flag in (*FAULT_FLAGS, "denied_actions", "seed")})
 
 
 def fault_argv(args: argparse.Namespace) -> list[str]:
@@ -36,6 +61,8 @@ def fault_argv(args: argparse.Namespace) -> list[str]:
         value = getattr(args, flag)
         if value:
             argv += [f"--{flag.replace('_', '-')}", str(value)]
+    if args.denied_actions:
+        argv += ["--denied-actions", ",".join(args.denied_actions)]
     if args.seed is not None:
         argv += ["--seed", str(args.seed)]
     return argv

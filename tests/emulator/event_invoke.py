@@ -16,8 +16,15 @@ Order of checks for Put/Update (the recorded parts are C6, C7, C10, C11):
 6. destinations: unsupported service or S3 as OnSuccess -> "The provided destination config ... is invalid.";
    then, OnSuccess before OnFailure, a destination that does not exist -> "The destination ARN X is invalid.",
    the function itself -> "You can't specify the function as a destination for itself.";
-7. injected faults for writes (409 conflict, destination propagation), which never change state;
-8. write.
+7. destination permissions (C11), OnSuccess before OnFailure: the execution role of the qualifier being configured
+   ($LATEST: the function's current role; a version: that version's role; an alias: its primary version's role)
+   must be allowed the destination's action -> "The function's execution role does not have permissions to call
+   <Action> on <arn>" (see ``destination_access``; clients should match "does not have permissions" only);
+8. injected faults for writes (409 conflict, destination propagation, permission propagation), which never change
+   state;
+9. write.
+
+Update checks (6, 7) only the halves it is sent; a half it keeps was checked when it was written.
 
 Get and Delete answer 404 "... doesn't have an EventInvokeConfig" for a missing function as well (recorded
 asymmetry, C7). List answers 404 "The function doesn't exist." for a missing function.
@@ -50,6 +57,15 @@ Emulator choices where AWS behaviour is UNKNOWN or only INFERRED (each keeps a c
 - Malformed JSON or a wrong type in the body: 400 ``SerializationException`` (emulator choice).
 - Every Put/Update sets LastModified to "now", even when nothing changed (C16 is UNKNOWN; this is the safe side:
   clients must not use LastModified to detect changes).
+- Destination permission message (C11, prefix UNKNOWN): "The function's execution role does not have permissions to
+  call <Action> on <arn>", Terraform's wording (alchemy matches "The function execution role ..."). Clients must
+  match "does not have permissions" only.
+- What Lambda checks for an S3 destination at Put time (UNKNOWN): ``s3:PutObject`` on ``BUCKET/*``, then
+  ``s3:ListBucket`` on the bucket; the first refused is named.
+- An alias with a routing config: only the role of its primary version is checked (INFERRED).
+- A role that no longer exists grants nothing: every destination is refused (INFERRED).
+- Conditions in policies are not evaluated; a conditional Allow grants nothing, a conditional Deny denies
+  (``iam_policy``), so the emulator never accepts a destination AWS might refuse for that reason.
 """
 
 from __future__ import annotations
@@ -65,6 +81,7 @@ from dataclasses import dataclass
 from dataclasses import replace
 from typing import Any
 
+from . import destination_access
 from . import moto_view
 from .moto_view import LATEST
 from .moto_view import FunctionRecord
@@ -311,6 +328,14 @@ def _check_destinations(ctx: CallContext, function: str, config: ConfigInput) ->
             raise invalid_parameter(MSG_SELF_DESTINATION)
 
 
+def _check_destination_permissions(record: FunctionRecord, qualifier: str, config: ConfigInput) -> None:
+    role = moto_view.execution_role(record, qualifier)
+    for _half, arn in config.destinations():
+        refused = destination_access.refused_action(role, arn)
+        if refused is not None:
+            raise invalid_parameter(destination_access.refusal_message(refused, arn))
+
+
 # --- the store ----------------------------------------------------------------------------------------------------
 
 
@@ -320,6 +345,7 @@ class WriteFaults:
 
     conflict: Callable[[], bool] = lambda: False
     propagation_failure: Callable[[], bool] = lambda: False
+    permission_propagation_failure: Callable[[], bool] = lambda: False
 
 
 class EventInvokeConfigs:
@@ -342,6 +368,7 @@ class EventInvokeConfigs:
         with self._lock:
             config, name, resolved, record = self._prepare_write(ctx, function_name, qualifier, raw)
             _check_destinations(ctx, name, config)
+            _check_destination_permissions(record, resolved, config)
             _inject_write_faults(ctx, name, resolved, config, faults)
             stored = StoredConfig(
                 maximum_retry_attempts=config.retries,
@@ -363,6 +390,7 @@ class EventInvokeConfigs:
             if current is None:
                 raise not_found(_no_config_message(ctx, name, resolved))
             _check_destinations(ctx, name, config)
+            _check_destination_permissions(record, resolved, config)
             _inject_write_faults(ctx, name, resolved, config, faults)
             merged = _merge(current, config, self._now())
             self._configs(ctx, name, record).by_qualifier[resolved] = merged
@@ -503,6 +531,13 @@ def _inject_write_faults(ctx: CallContext, name: str, qualifier: str, config: Co
     named = config.destinations()
     if named and faults.propagation_failure():
         error = invalid_parameter(f"The destination ARN {named[0][1]} is invalid.")
+        error.fault = "propagation"
+        raise error
+    if named and faults.permission_propagation_failure():
+        # What AWS answers while a just-written role policy has not reached Lambda yet (C11, C18).
+        arn = named[0][1]
+        action = destination_access.required_permissions(arn)[0][0]
+        error = invalid_parameter(destination_access.refusal_message(action, arn))
         error.fault = "propagation"
         raise error
 

@@ -1,4 +1,4 @@
-"""Fault injection: throttling, conflicts, server errors, latency and destination-propagation failures.
+"""Fault injection: throttling, conflicts, server errors, latency, propagation failures and caller denials.
 
 All faults are off by default. Every random decision comes from one ``random.Random`` seeded by ``seed``, so a run
 with the same seed and the same request sequence injects the same faults.
@@ -12,8 +12,11 @@ import threading
 import time
 from dataclasses import asdict
 from dataclasses import dataclass
+from dataclasses import field
 from dataclasses import fields
 from typing import Any
+
+from .iam_policy import action_matches
 
 
 @dataclass
@@ -26,6 +29,10 @@ class FaultSettings:
     error_rate: float = 0.0  # share of Lambda calls answered 500 ServiceException
     latency_ms: float = 0.0  # added to every Lambda call
     propagation_failures: int = 0  # next N Put/Update naming a destination fail "The destination ARN ... is invalid."
+    # next N Put/Update naming a destination fail "The function's execution role does not have permissions ..."
+    permission_propagation_failures: int = 0
+    # IAM actions (wildcards allowed) the caller is refused: AccessDenied in the service's own wire format
+    denied_actions: list[str] = field(default_factory=list)
     seed: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,6 +41,7 @@ class FaultSettings:
 
 _RATES = ("throttle_rate", "conflict_rate", "error_rate")
 _NON_NEGATIVE = ("throttle_rps", "latency_ms")
+_COUNTERS = ("propagation_failures", "permission_propagation_failures")
 
 
 def validate_update(update: dict[str, Any]) -> dict[str, Any]:
@@ -45,10 +53,12 @@ def validate_update(update: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"unknown fault setting {key!r}; known: {', '.join(sorted(known))}")
         if key == "seed":
             clean[key] = None if value is None else _integer(key, value)
-        elif key == "propagation_failures":
+        elif key in _COUNTERS:
             clean[key] = _integer(key, value)
             if clean[key] < 0:
-                raise ValueError("propagation_failures must be >= 0")
+                raise ValueError(f"{key} must be >= 0")
+        elif key == "denied_actions":
+            clean[key] = _action_names(key, value)
         else:
             clean[key] = _number(key, value)
             if key in _RATES and not 0.0 <= clean[key] <= 1.0:
@@ -62,6 +72,16 @@ def _number(key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{key} must be a number")
     return float(value)
+
+
+def _action_names(key: str, value: Any) -> list[str]:
+    """A list of IAM action names such as "sqs:GetQueueUrl", "sns:*" or "*" (a bare "*" denies everything)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{key} must be a list of IAM action names")
+    for name in value:
+        if name != "*" and (":" not in name or not all(name.split(":", 1))):
+            raise ValueError(f"{key}: {name!r} is not an IAM action name (service:Action)")
+    return list(value)
 
 
 def _integer(key: str, value: Any) -> int:
@@ -149,9 +169,23 @@ class FaultInjector:
             return self._draw(self.settings.conflict_rate)
 
     def propagation_failure(self) -> bool:
+        return self._spend("propagation_failures")
+
+    def permission_propagation_failure(self) -> bool:
+        return self._spend("permission_propagation_failures")
+
+    def denied(self, action: str | None) -> bool:
+        """Whether the caller is refused this IAM action (``denied_actions``, case-insensitive wildcards)."""
+        if action is None:
+            return False
         with self._lock:
-            if self.settings.propagation_failures > 0:
-                self.settings.propagation_failures -= 1
+            return action_matches(self.settings.denied_actions, action)
+
+    def _spend(self, counter: str) -> bool:
+        with self._lock:
+            left = getattr(self.settings, counter)
+            if left > 0:
+                setattr(self.settings, counter, left - 1)
                 return True
             return False
 

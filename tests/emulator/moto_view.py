@@ -1,13 +1,15 @@
 """Read-only view of moto's in-process backends: every use of moto internals lives here.
 
-The event-invoke-config handlers need to know whether functions, versions, aliases and destinations exist. moto
-keeps them in module-level ``BackendDict`` objects; the attribute names below (``_lambdas._functions``,
-``_aliases``, ``queues``, ``topics``, ``event_buses``, ``bucket_accounts``) are moto 5.2.5 internals, so a moto
-upgrade that renames them breaks this module only.
+The event-invoke-config handlers need to know whether functions, versions, aliases and destinations exist, which
+role a function version runs as, and which policies apply to that role and to a destination. moto keeps them in
+module-level ``BackendDict`` objects; the attribute names below (``_lambdas._functions``, ``_aliases``, ``queues``,
+``topics``, ``event_buses``, ``bucket_accounts``, ``roles``, ``policies``, ``managed_policies``, ``versions``,
+``policy``, ``_statements``) are moto 5.2.5 internals, so a moto upgrade that renames them breaks this module only.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -177,6 +179,173 @@ _EXISTS = {
     "s3": _s3_exists,
 }
 SUPPORTED_DESTINATION_SERVICES = frozenset(_EXISTS)
+
+
+# --- IAM: roles and their policies ------------------------------------------------------------------------------
+
+_ROLE_ARN = re.compile(r"arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):role/(?:.*/)?(?P<name>[^/]+)")
+
+
+@dataclass(frozen=True)
+class RoleRecord:
+    """A role and its identity policies, each as (policy name, policy document text)."""
+
+    arn: str
+    name: str
+    account: str
+    inline_policies: tuple[tuple[str, str], ...]
+    managed_policies: tuple[tuple[str, str], ...]  # the default version of every attached managed policy
+
+    @property
+    def identity_policies(self) -> tuple[tuple[str, str], ...]:
+        return self.inline_policies + self.managed_policies
+
+
+def get_role(arn: str) -> RoleRecord | None:
+    """The role with exactly this ARN, or None (unknown account, no such role, or not a role ARN)."""
+    match = _ROLE_ARN.fullmatch(arn)
+    if match is None:
+        return None
+    from moto.iam.models import iam_backends
+
+    backend = _backend(iam_backends, match["account"], match["partition"])
+    if backend is None:
+        return None
+    for role in list(backend.roles.values()):
+        if role.arn == arn:
+            return RoleRecord(
+                arn=role.arn,
+                name=role.name,
+                account=match["account"],
+                inline_policies=tuple((name, _text(doc)) for name, doc in role.policies.items()),
+                managed_policies=tuple(
+                    (policy.name, _default_document(policy)) for policy in role.managed_policies.values()
+                ),
+            )
+    return None
+
+
+def role_name_from_arn(arn: str) -> str | None:
+    match = _ROLE_ARN.fullmatch(arn)
+    return match["name"] if match else None
+
+
+def _default_document(policy: Any) -> str:
+    for version in policy.versions:
+        if version.is_default:
+            return _text(version.document)
+    return ""
+
+
+def _text(document: Any) -> str:
+    if isinstance(document, bytes):
+        return document.decode("utf-8")
+    return document if isinstance(document, str) else json.dumps(document)
+
+
+# --- Lambda: the execution role of a qualifier ------------------------------------------------------------------
+
+
+def execution_role(record: FunctionRecord, qualifier: str) -> str | None:
+    """The role ARN the qualifier runs as: $LATEST's, a version's, or an alias's primary version's.
+
+    An alias with a routing config also sends some events to a second version; only the primary version (the one
+    the alias points at) is considered.
+    """
+    if qualifier in record.aliases:
+        qualifier = str(record.aliases[qualifier].function_version)
+    function = record.anchor.get("latest") if qualifier == LATEST else record.version_object(qualifier)
+    role = getattr(function, "role", None)
+    return role if isinstance(role, str) else None
+
+
+# --- resource policies of destinations --------------------------------------------------------------------------
+
+
+def resource_policy(arn: str) -> str | None:
+    """The resource policy moto holds for a destination ARN (queue, topic, function, event bus, bucket), if any."""
+    parsed = Arn.parse(arn)
+    if parsed is None:
+        return None
+    reader = _RESOURCE_POLICY.get(parsed.service)
+    return reader(arn, parsed) if reader else None
+
+
+def _sqs_policy(_arn: str, parsed: Arn) -> str | None:
+    from moto.sqs.models import sqs_backends
+
+    backend = _backend(sqs_backends, parsed.account, parsed.region)
+    queue = backend.queues.get(parsed.resource) if backend is not None else None
+    policy = getattr(queue, "policy", None)
+    return _text(policy) if policy else None
+
+
+def _sns_policy(arn: str, parsed: Arn) -> str | None:
+    from moto.sns.models import sns_backends
+
+    backend = _backend(sns_backends, parsed.account, parsed.region)
+    topic = backend.topics.get(arn) if backend is not None else None
+    return topic.policy if topic is not None else None
+
+
+def _lambda_policy(arn: str, _parsed: Arn) -> str | None:
+    from moto.awslambda.models import lambda_backends
+
+    target = lambda_destination(arn)
+    if target is None:
+        return None
+    account, region, name, qualifier = target
+    backend = _backend(lambda_backends, account, region)
+    if backend is None:
+        return None
+    try:  # the object moto's GetPolicy reads for this qualifier
+        function = backend._lambdas.get_function_by_name_or_arn_with_qualifier(name, qualifier)
+    except Exception:  # moto raises its own "not found" classes; a missing function simply has no policy
+        return None
+    statements = function.policy.statements
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}) if statements else None
+
+
+def _events_policy(_arn: str, parsed: Arn) -> str | None:
+    from moto.events.models import events_backends
+
+    backend = _backend(events_backends, parsed.account, parsed.region)
+    bus = backend.event_buses.get(parsed.resource[len("event-bus/") :]) if backend is not None else None
+    return bus.policy if bus is not None else None
+
+
+def _s3_policy(_arn: str, parsed: Arn) -> str | None:
+    from moto.s3.models import s3_backends
+
+    owner = s3_backends.bucket_accounts.get(parsed.resource)
+    if owner is None:
+        return None
+    partition, account = owner
+    bucket = s3_backends[account][partition].buckets.get(parsed.resource)
+    policy = getattr(bucket, "policy", None)
+    return _text(policy) if policy else None
+
+
+_RESOURCE_POLICY = {
+    "lambda": _lambda_policy,
+    "sqs": _sqs_policy,
+    "sns": _sns_policy,
+    "events": _events_policy,
+    "s3": _s3_policy,
+}
+
+
+def resource_owner(arn: str) -> str | None:
+    """The account that owns a destination: from its ARN, or for a bucket (no account in the ARN) from moto."""
+    parsed = Arn.parse(arn)
+    if parsed is None:
+        return None
+    if parsed.service == "s3":
+        from moto.s3.models import s3_backends
+
+        owner = s3_backends.bucket_accounts.get(parsed.resource.split("/", 1)[0])
+        return owner[1] if owner else None
+    return parsed.account or None
 
 
 def reset_moto() -> None:

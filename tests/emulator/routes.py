@@ -2,7 +2,9 @@
 
 The Lambda route table is built from botocore's own service model (method + requestUri of every operation), so it
 covers every Lambda API botocore can call. Other services are named from the SigV4 credential scope and, when
-cheap, from the ``X-Amz-Target`` header (JSON protocols) or the ``Action`` parameter (query protocols).
+cheap, from the ``X-Amz-Target`` header (JSON protocols) or the ``Action`` parameter (query protocols). S3 names
+only the operations the emulator acts on (HeadBucket, GetBucketPolicy; path-style addressing, which is what botocore
+uses for an IP endpoint); every other S3 request is "unknown".
 """
 
 from __future__ import annotations
@@ -139,8 +141,11 @@ def describe(environ: dict[str, Any]) -> RequestInfo:
     if service == "lambda":
         body = read_body(environ)
         operation, params = _lambda_operation(method, raw_path(environ), query)
+    elif service == "s3":
+        body = b""
+        operation, params = _s3_operation(method, raw_path(environ), query)
     else:
-        body = _small_form_body(environ)
+        body = _small_body(environ)
         operation, params = _other_operation(environ, query, body), {}
     return RequestInfo(service, operation, region or "us-east-1", access_key, params, query, body)
 
@@ -163,9 +168,42 @@ def _other_operation(environ: dict[str, Any], query: dict[str, list[str]], body:
     return action[0] if action else "unknown"
 
 
-def _small_form_body(environ: dict[str, Any]) -> bytes:
-    """The body of a query-protocol request (Action=...), only when it is form-encoded and small."""
-    if not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+def form_params(info: RequestInfo) -> dict[str, list[str]]:
+    """A query-protocol request's parameters: the URL query and the form body together."""
+    params = dict(info.query)
+    if info.body:
+        for key, values in parse_qs(info.body.decode("utf-8", "replace"), keep_blank_values=True).items():
+            params.setdefault(key, []).extend(values)
+    return params
+
+
+def json_params(info: RequestInfo) -> dict[str, Any]:
+    """A JSON-protocol request's body as an object ({} when it is not one)."""
+    try:
+        body = json.loads(info.body) if info.body else {}
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _s3_operation(method: str, path: str, query: dict[str, list[str]]) -> tuple[str, dict[str, str]]:
+    segments = [unquote(part) for part in path.strip("/").split("/") if part]
+    if len(segments) != 1:
+        return "unknown", {}
+    params = {"Bucket": segments[0]}
+    if method == "HEAD" and not query:
+        return "HeadBucket", params
+    if method == "GET" and set(query) == {"policy"}:
+        return "GetBucketPolicy", params
+    return "unknown", params
+
+
+_SMALL_BODY_TYPES = ("application/x-www-form-urlencoded", "application/x-amz-json-")
+
+
+def _small_body(environ: dict[str, Any]) -> bytes:
+    """The body of a query (Action=...) or JSON-protocol request, only when it is small."""
+    if not environ.get("CONTENT_TYPE", "").startswith(_SMALL_BODY_TYPES):
         return b""
     try:
         if int(environ.get("CONTENT_LENGTH") or 0) > _MAX_FORM_BODY:

@@ -18,6 +18,8 @@ JSON_CONTENT_TYPE = "application/json"
 _MESSAGE_KEY = {
     "ResourceNotFoundException": "Message",
     "ServiceException": "Message",
+    # Sent by AWS's authorisation layer rather than Lambda itself; the key is not recorded (emulator choice).
+    "AccessDeniedException": "Message",
 }
 _ERROR_TYPE = {
     "ResourceNotFoundException": "User",
@@ -46,7 +48,7 @@ class LambdaError(Exception):
         self.message = message
         self.extra = extra or {}
         self.headers = headers or {}
-        # Set when the error was injected (throttle, conflict, error, propagation), for the request log.
+        # Set when the error was injected (throttle, conflict, error, propagation, denied), for the request log.
         self.fault = fault
 
     def body(self) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,12 +60,35 @@ class World:
         """A function of the test's own (version 1, alias live) that it may delete or publish."""
         return fixtures.create_function(self.clients, name, self.created["role"]["arn"])
 
+    def new_role(self, name: str, *statements: dict[str, Any], managed: list[str] | None = None) -> str:
+        """A role of the test's own, with these statements as its one inline policy (if any) and these managed policy
+        ARNs attached; returns its ARN. The world's role is shared, so tests that need other grants use this."""
+        iam = self.clients.iam
+        arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(fixtures.TRUST_POLICY))["Role"]["Arn"]
+        if statements:
+            iam.put_role_policy(RoleName=name, PolicyName="grants", PolicyDocument=policy_document(*statements))
+        for policy_arn in managed or []:
+            iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
+        return str(arn)
+
+    def function_with_role(self, name: str, role_arn: str) -> dict[str, str]:
+        """A function of the test's own (version 1, alias live) that runs as this role."""
+        return fixtures.create_function(self.clients, name, role_arn)
+
     def intact(self) -> bool:
         for function in self.created["functions"]:
             record = moto_view.get_function(ACCOUNT, REGION, function["name"])
             if record is None or not record.has_qualifier("1") or not record.has_qualifier("live"):
                 return False
         return all(moto_view.destination_exists(self.arn(k)) for k in ("queue", "topic", "event_bus", "bucket"))
+
+
+def allow(action: str | list[str], resource: str | list[str], effect: str = "Allow") -> dict[str, Any]:
+    return {"Effect": effect, "Action": action, "Resource": resource}
+
+
+def policy_document(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def client_error(call: Callable[..., Any], **kwargs: Any) -> ClientError:

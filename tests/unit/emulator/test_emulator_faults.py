@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from botocore.exceptions import ClientError
 
 from ansible_collections.cloudops.aws_lambda.tests.emulator.faults import FaultInjector
 from ansible_collections.cloudops.aws_lambda.tests.emulator.faults import FaultSettings
@@ -206,3 +207,86 @@ def test_faults_are_off_by_default(fresh_emulator: Emulator) -> None:
 def test_invalid_fault_settings_are_refused(bad: dict) -> None:
     with pytest.raises(ValueError):
         FaultInjector().update(bad)
+
+
+def test_permission_propagation_failures_refuse_the_next_writes_that_name_a_destination(world: World) -> None:
+    """What AWS answers while a just-written role policy has not reached Lambda (C11, C18): "does not have
+    permissions", though the role is allowed."""
+    topic = world.arn("topic")
+    refused = f"The function's execution role does not have permissions to call Publish on {topic}"
+    world.lam.put_function_event_invoke_config(FunctionName=world.fn, MaximumRetryAttempts=1)
+    world.emulator.set_faults(permission_propagation_failures=2)
+    world.lam.update_function_event_invoke_config(FunctionName=world.fn, MaximumRetryAttempts=0)  # no destination
+    put = client_error(
+        world.lam.put_function_event_invoke_config,
+        FunctionName=world.fn,
+        DestinationConfig={"OnSuccess": {"Destination": topic}},
+    )
+    update = client_error(
+        world.lam.update_function_event_invoke_config,
+        FunctionName=world.fn,
+        DestinationConfig={"OnSuccess": {"Destination": topic}},
+    )
+    for error in (put, update):
+        assert_error(error, 400, "InvalidParameterValueException", refused)
+        assert error.response["message"] == refused
+    got = world.lam.get_function_event_invoke_config(FunctionName=world.fn)
+    assert (got["MaximumRetryAttempts"], got["DestinationConfig"]["OnSuccess"]) == (0, {})
+    world.lam.update_function_event_invoke_config(
+        FunctionName=world.fn, DestinationConfig={"OnSuccess": {"Destination": topic}}
+    )
+    writes = [e for e in world.emulator.requests() if e["operation"].endswith("FunctionEventInvokeConfig")]
+    assert [(e["operation"][:3], e["fault"]) for e in writes] == [
+        ("Put", None),
+        ("Upd", None),
+        ("Put", "propagation"),
+        ("Upd", "propagation"),
+        ("Get", None),
+        ("Upd", None),
+    ]
+    assert world.emulator.faults()["permission_propagation_failures"] == 0
+
+
+def test_permission_propagation_names_the_first_destination_and_its_first_action(world: World) -> None:
+    bucket, queue = world.arn("bucket"), world.arn("queue")
+    world.emulator.set_faults(permission_propagation_failures=1)
+    error = client_error(
+        world.lam.put_function_event_invoke_config,
+        FunctionName=world.fn,
+        DestinationConfig={"OnSuccess": {"Destination": queue}, "OnFailure": {"Destination": bucket}},
+    )
+    message = f"The function's execution role does not have permissions to call SendMessage on {queue}"
+    assert_error(error, 400, "InvalidParameterValueException", message)
+    world.emulator.set_faults(permission_propagation_failures=1)
+    error = client_error(
+        world.lam.put_function_event_invoke_config,
+        FunctionName=world.fn,
+        DestinationConfig={"OnFailure": {"Destination": bucket}},
+    )
+    message = f"The function's execution role does not have permissions to call PutObject on {bucket}"
+    assert_error(error, 400, "InvalidParameterValueException", message)
+
+
+def test_destination_propagation_fires_before_permission_propagation(world: World) -> None:
+    queue = world.arn("queue")
+    world.emulator.set_faults(propagation_failures=1, permission_propagation_failures=1)
+    messages = []
+    for _attempt in range(3):
+        try:
+            world.lam.put_function_event_invoke_config(
+                FunctionName=world.fn, DestinationConfig={"OnFailure": {"Destination": queue}}
+            )
+            messages.append("ok")
+        except ClientError as error:
+            messages.append(error.response["Error"]["Message"])
+    assert messages == [
+        f"The destination ARN {queue} is invalid.",
+        f"The function's execution role does not have permissions to call SendMessage on {queue}",
+        "ok",
+    ]
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "2", True])
+def test_permission_propagation_failures_must_be_a_count(bad: object) -> None:
+    with pytest.raises(ValueError):
+        FaultInjector().update({"permission_propagation_failures": bad})

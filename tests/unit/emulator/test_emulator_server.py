@@ -56,7 +56,19 @@ def process_gone(pid: int, timeout: float = 5.0) -> bool:
 
 def test_ctl_starts_and_stops_the_server_by_pid(tmp_path: Path) -> None:
     state = tmp_path / "state"
-    started = run_ctl("start", "--state-dir", str(state), "--conflict-rate", "1.0", "--seed", "5")
+    started = run_ctl(
+        "start",
+        "--state-dir",
+        str(state),
+        "--conflict-rate",
+        "1.0",
+        "--seed",
+        "5",
+        "--denied-actions",
+        "lambda:GetPolicy,sns:*",
+        "--permission-propagation-failures",
+        "3",
+    )
     endpoint, pid = started["endpoint"], started["pid"]
     assert endpoint.startswith("http://127.0.0.1:")
     assert (state / "endpoint").read_text().strip() == endpoint
@@ -69,6 +81,11 @@ def test_ctl_starts_and_stops_the_server_by_pid(tmp_path: Path) -> None:
     with urllib.request.urlopen(f"{endpoint}/_emulator/faults", timeout=5) as response:
         faults = json.loads(response.read())
     assert (faults["conflict_rate"], faults["seed"]) == (1.0, 5)
+    assert faults["denied_actions"] == ["lambda:GetPolicy", "sns:*"]
+    assert faults["permission_propagation_failures"] == 3
+    with pytest.raises(client.exceptions.ClientError) as denied:
+        client.get_policy(FunctionName="nope")
+    assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
 
     assert run_ctl("stop", "--state-dir", str(state)) == {"stopped": True}
     assert process_gone(pid)
@@ -128,3 +145,16 @@ def test_server_refuses_invalid_fault_flags(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "throttle_rate must be between 0 and 1" in done.stderr
+
+
+def test_server_refuses_a_denied_action_that_is_not_an_action_name() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", SERVER, "--denied-actions", "sqs:GetQueueUrl,GetQueueUrl"],
+        env=ctl.server_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "'GetQueueUrl' is not an IAM action name" in done.stderr
