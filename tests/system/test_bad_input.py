@@ -45,6 +45,13 @@ CASES = [
         ("maximum_event_age_in_seconds",),
     ),
     Case("max-attempts-zero", "function_name={fn} maximum_retry_attempts=1 max_attempts=0", ("max_attempts",)),
+    # YAML/JSON true is an int to Python and passes Ansible's int check; AWS would answer SerializationException.
+    Case("retries-boolean", as_json(function_name="{fn}", maximum_retry_attempts=True), ("maximum_retry_attempts",)),
+    Case(
+        "aws-config-wrong-type",
+        as_json(function_name="{fn}", maximum_retry_attempts=1, aws_config={"retries": "standard"}),
+        ("aws_config", "retries"),
+    ),
     # --- destinations: ARN shape, service, S3 on success, the function itself, length
     Case("destination-not-an-arn", "function_name={fn} on_failure=my-queue", ("on_failure",)),
     Case(
@@ -59,6 +66,7 @@ CASES = [
         ("on_success",),
     ),
     Case("self-alias-as-destination", "function_name={fn}:live on_success={fn_arn}:live", ("on_success",)),
+    Case("fifo-queue", "function_name={fn} on_failure={queue}.fifo", ("on_failure", "FIFO")),
     Case(
         "destination-too-long",
         "function_name={fn} on_failure=arn:aws:sqs:us-east-1:123456789012:" + "q" * 320,
@@ -96,7 +104,12 @@ CASES = [
     Case("unknown-option", "function_name={fn} maximum_retries=1", ("maximum_retries",)),
     Case("nothing-to-set-and-no-config", "function_name={fn}", ("maximum_retry_attempts", "on_failure"), reads=(GET,)),
     # --- connection
-    Case("missing-region", "function_name={fn} maximum_retry_attempts=1", ("region",), env={"AWS_REGION": None}),
+    Case(
+        "missing-region",
+        "function_name={fn} maximum_retry_attempts=1",
+        ("region", "group/cloudops.aws_lambda.aws"),
+        env={"AWS_REGION": None},
+    ),
     Case(
         "profile-plus-keys", "function_name={fn} maximum_retry_attempts=1 profile=production", ("profile", "access_key")
     ),

@@ -1,0 +1,56 @@
+"""What a newcomer's second week trips over, through `ansible` as they would run it: diff headers and AWS's
+defaults, an endpoint that does not answer, a real run on a missing alias, removing a destination that is not set."""
+
+from __future__ import annotations
+
+import socket
+
+from conftest import GET
+from conftest import MODULE
+
+
+def test_diff_names_the_config_and_shows_what_aws_applies_for_unset_numbers(ansible, emulator):
+    name = emulator.function()["name"]
+
+    outcome = ansible.adhoc(f"function_name={name} qualifier=live maximum_retry_attempts=0", "--check", "--diff")
+
+    assert outcome.status == "CHANGED", outcome.transcript
+    assert f"--- before: {name}:live" in outcome.stdout, outcome.transcript
+    assert f"+++ after: {name}:live" in outcome.stdout, outcome.transcript
+    assert '"maximum_event_age_in_seconds": "unset (AWS default 21600)"' in outcome.stdout, outcome.transcript
+    assert '"maximum_retry_attempts": 0' in outcome.stdout, outcome.transcript
+    # the returned config keeps null: only the diff explains it
+    assert outcome.result["event_invoke_config"]["maximum_event_age_in_seconds"] is None
+
+
+def test_an_endpoint_that_does_not_answer_fails_saying_how_often_and_how_long_it_tried(ansible, emulator):
+    with socket.socket() as probe:  # a port on which nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    outcome = ansible.adhoc(f"function_name={emulator.function()['name']}", env={"AWS_URL": f"http://127.0.0.1:{port}"})
+
+    assert outcome.status == "FAILED", outcome.transcript
+    message = outcome.result["msg"]
+    assert "no answer from the endpoint after 3 attempts over" in message, message
+    assert f"127.0.0.1:{port}" in message and "endpoint_url" in message, message
+
+
+def test_a_real_run_on_a_missing_alias_names_it(ansible, emulator):
+    name = emulator.function()["name"]
+
+    outcome = ansible.adhoc(f"function_name={name} qualifier=nosuchalias maximum_retry_attempts=1")
+
+    assert outcome.status == "FAILED", outcome.transcript
+    assert f"The function {name} or its qualifier nosuchalias does not exist" in outcome.result["msg"]
+    assert outcome.result["error"]["code"] == "ResourceNotFoundException"
+
+
+def test_removing_a_destination_that_is_not_set_where_no_config_exists_is_ok(ansible, emulator):
+    name = emulator.function()["name"]
+
+    for flags in (("--check",), ()):
+        outcome = ansible.adhoc(f'{{"function_name": "{name}", "on_success": ""}}', *flags, module=MODULE)
+        assert outcome.status == "SUCCESS", outcome.transcript
+        assert outcome.result["changed"] is False
+    assert emulator.lambda_calls() == [GET, GET]
