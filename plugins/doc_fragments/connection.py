@@ -51,7 +51,7 @@ options:
   endpoint_url:
     description:
       - Use this URL instead of AWS's endpoints, for example a local emulator. It applies to every AWS API the module
-        calls.
+        calls (Lambda, and the services a destination preflight reads).
       - If not set, the E(AWS_URL) environment variable is used, then botocore's own E(AWS_ENDPOINT_URL) and
         per-service variables such as E(AWS_ENDPOINT_URL_LAMBDA) (use those to point only Lambda elsewhere).
     type: str
@@ -83,7 +83,9 @@ options:
       - How many seconds a write keeps retrying errors botocore does not retry but which pass on their own.
       - Those are C(ResourceConflictException) (another write to a config of the same function was in progress)
         and the errors Lambda returns right after a destination or the execution role's policy was created
-        (C(The destination ARN ... is invalid.), C(... does not have permissions ...)).
+        (C(The destination ARN ... is invalid.), C(... does not have permissions ...)). Modules with a destination
+        preflight retry those two only when the destination exists and the role is allowed; otherwise they fail
+        at once, naming the cause.
       - An endpoint that refuses connections or does not answer is tried 3 times (10 seconds to connect each),
         then the module fails saying so.
       - V(0) turns this retry off.

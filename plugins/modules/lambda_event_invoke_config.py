@@ -18,7 +18,7 @@ description:
   - Options not given keep their current value (unless O(purge=true)). A change is written as the whole desired
     state with C(PutFunctionEventInvokeConfig), so nothing the task did not name is lost.
   - A run with nothing to change makes exactly one API call; a change makes two (one read, one write); check mode
-    only reads.
+    only reads, and checks the destinations the change would set (see O(preflight)).
   - To read every configuration of a function or a region, use M(cloudops.aws_lambda.lambda_event_invoke_config_info).
 author:
   - cloudops developers (@cloudops)
@@ -69,10 +69,34 @@ options:
     description:
       - V(false) keeps every setting the task does not name.
       - V(true) makes the configuration exactly what the task names. A number left out returns to AWS's default
-        (2 retries, 6 hours) and a destination left out is removed.
+        (2 retries, 6 hours) and a destination left out is removed, as C(state=replaced) of
+        M(cloudops.aws_lambda.lambda_event_invoke_configs) does.
       - Where no configuration exists, a task that names nothing (or only removals) changes nothing.
     type: bool
     default: false
+    version_added: 1.1.0
+  preflight:
+    description:
+      - When to check, before writing, the destinations the write would set (not ones the configuration already
+        has on the same half), the way AWS checks them when it accepts a configuration.
+      - Each must exist in the region and account its ARN names (one read of its own service; SQS C(GetQueueUrl),
+        SNS C(GetTopicAttributes), Lambda C(GetFunction), EventBridge C(DescribeEventBus), S3 C(HeadBucket)).
+      - The function's execution role for that qualifier (from C(GetFunction), which has its own quota) must be
+        allowed to deliver to it (C(sqs:SendMessage), C(sns:Publish), C(lambda:InvokeFunction),
+        C(events:PutEvents), or C(s3:PutObject) and C(s3:ListBucket)), asked of C(iam:SimulatePrincipalPolicy)
+        in one call per role. The destination's resource policy is read and simulated too when the role's own
+        policies do not allow it (within one account either may grant it; across accounts both must).
+      - V(check_mode) checks in check mode only. A real run then makes the fewest calls, and diagnoses a write AWS
+        refuses with the same reads. A missing destination or a denied role fails at once, naming the cause; only
+        a refusal whose destination exists and whose role is allowed is retried, within O(retry_timeout).
+      - V(always) also checks before a real write, and writes nothing when a check fails.
+      - V(never) reads nothing about destinations; a refused write is retried within O(retry_timeout).
+      - A read the caller's own credentials may not make (AccessDenied) leaves that check unverified and warns
+        once, naming the permission; it does not fail the task.
+    type: str
+    choices: [check_mode, always, never]
+    default: check_mode
+    version_added: 1.1.0
   destination_config:
     description:
       - Both destinations in the shape this module returns, so the output of
@@ -112,6 +136,10 @@ notes:
     C(sns:Publish), C(lambda:InvokeFunction), C(events:PutEvents), or C(s3:PutObject) and C(s3:ListBucket)); AWS
     checks it when the configuration is written. FIFO queues and topics are refused before any call, because Lambda
     accepts them but cannot deliver to them.
+  - The destination preflight needs the caller to be allowed C(lambda:GetFunction), C(iam:SimulatePrincipalPolicy)
+    and the read of each destination's service (C(sqs:GetQueueUrl), C(sns:GetTopicAttributes),
+    C(events:DescribeEventBus), C(s3:ListBucket)); for the resource-policy step also C(sqs:GetQueueAttributes),
+    C(lambda:GetPolicy) and C(s3:GetBucketPolicy).
   - Lambda does not delete an alias's configuration with the alias in every case; delete the configuration first.
 seealso:
   - module: cloudops.aws_lambda.lambda_event_invoke_config_info
@@ -172,6 +200,47 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+preflight:
+  description:
+    - One entry per destination the preflight checked (see O(preflight)); V([]) when it checked none. Also returned
+      by a task that fails because a destination would be refused.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  contains:
+    half:
+      description: V(on_success) or V(on_failure).
+      type: str
+      sample: on_failure
+    destination:
+      description: The destination's ARN.
+      type: str
+      sample: arn:aws:sqs:eu-west-1:123456789012:my-function-failures
+    role:
+      description: The execution role of the function for the qualifier, which Lambda uses to deliver records.
+      type: str
+      sample: arn:aws:iam::123456789012:role/my-function
+    actions:
+      description: The actions the role needs on the destination.
+      type: list
+      elements: str
+      sample: [sqs:SendMessage]
+    exists:
+      description: Whether the destination exists where its ARN says; V(null) when it could not be checked.
+      type: bool
+      sample: true
+    allowed:
+      description: Whether the role may deliver to it; V(null) when it could not be checked (or it does not exist).
+      type: bool
+      sample: true
+    outcome:
+      description: V(ok), V(missing), V(denied) (AWS would refuse the write) or V(unverified) (a warning says why).
+      type: str
+      sample: ok
+    message:
+      description: What was found, in a sentence.
+      type: str
 event_invoke_config:
   description:
     - The configuration after the task (in check mode, the one a real run would leave); V({}) when there is none.
@@ -231,6 +300,11 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import run_module
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Request
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import preflight_error
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refusal_classifier
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refused
 
 _DESTINATION = {"type": "dict", "options": {"destination": {"type": "str"}}}
 
@@ -244,6 +318,7 @@ ARGUMENT_SPEC = {
     "on_failure": {"type": "str"},
     "destination_config": {"type": "dict", "options": {"on_success": _DESTINATION, "on_failure": _DESTINATION}},
     "purge": {"type": "bool", "default": False},
+    "preflight": {"type": "str", "choices": ["check_mode", "always", "never"], "default": "check_mode"},
 }
 
 
@@ -268,28 +343,63 @@ def ensure_absent(client, target, current, check_mode, retry_timeout):
     return api.delete_config(client, target, retry_timeout), None
 
 
-def ensure_present(client, target, request, current, params, check_mode):
-    changed, desired = core.plan(request, current, purge=params["purge"])
-    if not changed:
-        return False, current
-    if not check_mode:
-        return True, api.put_config(client, target, desired, params["retry_timeout"])
-    function = None if current else api.get_function(client, target)
-    if current is None and function is None:
-        raise api.missing_target(target, "GetFunction", check_mode=True)
-    return True, (current or function.identity).with_settings(desired)
+class Present:
+    """state=present: plan, check the destinations the write would set (check mode, or preflight=always), write."""
+
+    def __init__(self, module, connection, target):
+        self.params = module.params
+        self.check_mode = module.check_mode
+        self.client = connection.lambda_client
+        self.target = target
+        self.preflight = Preflight(connection, module.warn)
+        self.checks = []
+        self._function = None
+
+    def function(self):
+        """GetFunction, once: the identity of a config that does not exist yet, and the execution role."""
+        if self._function is None:
+            self._function = api.get_function(self.client, self.target)
+            if self._function is None:
+                raise api.missing_target(self.target, "GetFunction", self.check_mode)
+        return self._function
+
+    def ensure(self, request, current):
+        changed, desired = core.plan(request, current, purge=self.params["purge"])
+        if not changed:
+            return False, current
+        mode = self.params["preflight"]
+        new = core.new_destinations(current, desired)
+        if new and (mode == "always" or (mode == "check_mode" and self.check_mode)):
+            self.checks = self.preflight.check([Request(half, arn, self.function()) for half, arn in new.items()])
+            if refused(self.checks):
+                raise preflight_error(self.checks, self.check_mode)
+        if self.check_mode:
+            return True, (current or self.function().identity).with_settings(desired)
+        if mode == "never":
+            return True, api.put_config(self.client, self.target, desired, self.params["retry_timeout"])
+        classify = refusal_classifier(self.preflight, desired.destinations(), self.function)
+        return True, api.put_config(self.client, self.target, desired, self.params["retry_timeout"], classify)
 
 
 def run(module):
     params = module.params
     target, request = validate(params)
-    client = open_connection(module, [target]).lambda_client
-    current = api.get_config(client, target)
+    connection = open_connection(module, [target])
+    current = api.get_config(connection.lambda_client, target)
+    checks = []
     if params["state"] == "absent":
-        changed, after = ensure_absent(client, target, current, module.check_mode, params["retry_timeout"])
+        changed, after = ensure_absent(
+            connection.lambda_client, target, current, module.check_mode, params["retry_timeout"]
+        )
     else:
-        changed, after = ensure_present(client, target, request, current, params, module.check_mode)
-    result = {"changed": changed, "event_invoke_config": after.to_result() if after else {}}
+        present = Present(module, connection, target)
+        changed, after = present.ensure(request, current)
+        checks = present.checks
+    result = {
+        "changed": changed,
+        "event_invoke_config": after.to_result() if after else {},
+        "preflight": [check.to_result() for check in checks],
+    }
     if module._diff:  # pylint: disable=protected-access
         result["diff"] = core.diff(f"{target.name}:{target.qualifier}", current, after)
     return result

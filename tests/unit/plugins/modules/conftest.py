@@ -69,11 +69,15 @@ class Runner:
 
             return _exit
 
+        warnings: list[str] = []
         with patch_module_args(args), mock.patch.multiple(
-            basic.AnsibleModule, exit_json=leave(False), fail_json=leave(True)
+            basic.AnsibleModule,
+            exit_json=leave(False),
+            fail_json=leave(True),
+            warn=lambda self_, text: warnings.append(text),
         ), pytest.raises(ModuleExit) as exited:
             module.main()
-        return {**exited.value.result, "failed": exited.value.failed}
+        return {**exited.value.result, "failed": exited.value.failed, "warnings": warnings}
 
     def calls(self) -> list[str]:
         """The Lambda operations made since the last clear, in order."""
@@ -84,6 +88,10 @@ class Runner:
 
     def writes(self) -> list[str]:
         return [operation for operation in self.calls() if operation in WRITES]
+
+    def reads_elsewhere(self) -> list[str]:
+        """The calls to other services than Lambda (the destination preflight's), as service:Operation."""
+        return [f"{e['service']}:{e['operation']}" for e in self.emulator.requests() if e["service"] != "lambda"]
 
 
 @pytest.fixture(scope="session")

@@ -323,11 +323,13 @@ def test_permanent_throttling_fails_after_max_attempts_saying_so(run):
     assert run.calls() == [GET, GET, GET]
 
 
-def test_destination_propagation_errors_are_retried_within_retry_timeout(run):
+def test_destination_propagation_errors_are_diagnosed_once_then_retried_within_retry_timeout(run):
+    """The queue exists and the role may use it, so "The destination ARN ... is invalid." is propagation."""
     run.emulator.set_faults(propagation_failures=2)
     result = present(run, on_failure=arn(run, "queue"), retry_timeout=20)
     assert result["changed"] is True and not result["failed"]
-    assert run.calls() == [GET, PUT, PUT, PUT]
+    assert run.calls() == [GET, PUT, "GetFunction", PUT, PUT]
+    assert run.reads_elsewhere() == ["sqs:GetQueueUrl", "iam:SimulatePrincipalPolicy"]
 
 
 def test_a_conflict_that_never_clears_gives_up_at_retry_timeout_and_says_why(run):
@@ -355,3 +357,82 @@ def test_purge_makes_the_config_exactly_what_the_task_names(run):
         assert config["destination_config"] == {"on_success": {}, "on_failure": {}}
     assert present(run, purge=True, maximum_retry_attempts=1)["changed"] is False
     assert run.calls() == [GET, GET, PUT, GET]
+
+
+# ---------------------------------------------------------------------------------------------- destination preflight
+
+
+def unlisted_queue(run) -> str:
+    """A queue that exists but that the fixture role is not granted sqs:SendMessage on."""
+    sqs = run.emulator.client("sqs")
+    url = sqs.create_queue(QueueName="m-not-granted")["QueueUrl"]
+    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def test_check_mode_with_a_good_destination_predicts_changed_and_reports_what_it_checked(run):
+    result = present(run, check=True, on_failure=arn(run, "queue"), on_success=arn(run, "topic"))
+    assert result["changed"] is True and not result["failed"]
+    assert [(c["half"], c["outcome"], c["exists"], c["allowed"]) for c in result["preflight"]] == [
+        ("on_success", "ok", True, True),
+        ("on_failure", "ok", True, True),
+    ]
+    assert run.calls() == [GET, "GetFunction"]
+    assert run.reads_elsewhere() == ["sns:GetTopicAttributes", "sqs:GetQueueUrl", "iam:SimulatePrincipalPolicy"]
+
+
+@pytest.mark.parametrize(
+    ("destination", "cause"),
+    [
+        pytest.param(lambda run: arn(run, "queue") + "-typo", "does not exist in region us-east-1", id="typo"),
+        pytest.param(
+            lambda run: arn(run, "queue").replace("us-east-1", "eu-west-1"), "in region eu-west-1", id="wrong-region"
+        ),
+        pytest.param(unlisted_queue, "may not", id="role-not-granted"),
+    ],
+)
+def test_a_destination_aws_would_refuse_fails_check_mode_and_the_real_run_at_once(run, destination, cause):
+    queue = destination(run)
+    checked = present(run, check=True, on_failure=queue)
+    assert (
+        checked["failed"] and queue in checked["msg"] and cause in checked["msg"].replace("is not allowed", "may not")
+    )
+    assert "a real run would fail the same way" in checked["msg"]
+    assert checked["preflight"][0]["outcome"] in ("missing", "denied")
+    assert run.writes() == []
+    run.clear()
+    real = present(run, on_failure=queue)  # default retry_timeout: a permanent cause is not retried
+    assert real["failed"] and "not retried" in real["msg"] and queue in real["msg"]
+    assert real["error"]["code"] == "InvalidParameterValueException"
+    assert run.calls() == [GET, PUT, "GetFunction"]
+
+
+def test_preflight_always_checks_before_the_real_write_and_writes_nothing_when_refused(run):
+    result = present(run, on_failure=arn(run, "queue") + "-typo", preflight="always")
+    assert result["failed"] and run.writes() == []
+    assert run.calls() == [GET, "GetFunction"]
+    run.clear()
+    assert present(run, on_failure=arn(run, "queue"), preflight="always")["changed"] is True
+    assert run.calls() == [GET, "GetFunction", PUT]
+
+
+def test_preflight_never_reads_nothing_about_destinations(run):
+    result = present(run, check=True, on_failure=arn(run, "queue"), preflight="never")
+    assert result["changed"] is True and result["preflight"] == []
+    assert run.reads_elsewhere() == []
+
+
+def test_unchanged_destinations_are_not_checked_again(run):
+    present(run, on_failure=arn(run, "queue"))
+    run.clear()
+    result = present(run, check=True, on_failure=arn(run, "queue"), maximum_retry_attempts=0)
+    assert result["changed"] is True and result["preflight"] == []
+    assert run.calls() == [GET] and run.reads_elsewhere() == []
+
+
+def test_a_read_the_caller_may_not_make_warns_naming_the_permission_and_does_not_fail(run):
+    run.emulator.set_faults(denied_actions=["iam:SimulatePrincipalPolicy"])
+    result = present(run, check=True, on_failure=arn(run, "queue"))
+    assert result["changed"] is True and not result["failed"]
+    [check] = result["preflight"]
+    assert (check["exists"], check["allowed"], check["outcome"]) == (True, None, "unverified")
+    assert len(result["warnings"]) == 1 and "iam:SimulatePrincipalPolicy" in result["warnings"][0]

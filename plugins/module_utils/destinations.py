@@ -1,0 +1,270 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to cloudops.aws_lambda
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What Lambda requires of a destination when a config is written (C11), as pure rules and verdicts.
+
+Lambda refuses a write whose destination does not exist where its ARN says, or that the function's execution role
+may not send to ("validates access at Put time"). The preflight (preflight.py) finds both out with reads; this
+module says which reads, which permission each service needs, and what a set of answers means, without I/O.
+
+Permissions (C11). The action is the one Lambda performs to deliver a record, on the destination's ARN:
+  sqs:SendMessage, sns:Publish, lambda:InvokeFunction, events:PutEvents. For an S3 bucket (on-failure only) AWS
+  documents s3:PutObject and s3:ListBucket; what Lambda checks at write time for S3 is not recorded, so both are
+  checked: PutObject on the bucket's objects (BUCKET/*, the keys Lambda writes are not documented) and ListBucket
+  on the bucket.
+
+Resource policies and other accounts. Within one account, an action is allowed when the role's own policies or the
+destination's resource policy allow it, and nothing denies it; across accounts both must allow it. The role's own
+policies are asked of IAM's policy simulator (SimulatePrincipalPolicy). The simulator cannot evaluate a resource
+policy for a role (it needs a CallerArn, which can only be an IAM user), so the destination's resource policy is
+read and evaluated here (`resource_policy_decision`), and only when it matters: when the role's policies do not
+allow the action, when the destination is in another account, or when the policy came with the existence read
+anyway (SNS, EventBridge), where an explicit Deny is then caught too. A statement with a Condition (or a
+NotPrincipal) that would decide the outcome cannot be evaluated without the request's context, so it makes the
+result unverified; what cannot be read is unverified too, never allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from typing import NamedTuple
+from typing import Optional
+
+OK = "ok"
+MISSING = "missing"
+DENIED = "denied"
+UNVERIFIED = "unverified"
+REFUSED = frozenset({MISSING, DENIED})  # what a write would be refused for
+
+KINDS = {
+    "sqs": "SQS queue",
+    "sns": "SNS topic",
+    "lambda": "Lambda function",
+    "events": "EventBridge event bus",
+    "s3": "S3 bucket",
+}
+
+
+class Destination(NamedTuple):
+    """A destination ARN, split: the service, where it lives, and the name its service's API takes."""
+
+    arn: str
+    service: str
+    region: Optional[str]  # None for S3: bucket ARNs carry neither region nor account
+    account: Optional[str]
+    name: str  # queue, topic or bucket name; function name (with qualifier); bus name
+
+    @property
+    def kind(self) -> str:
+        return KINDS.get(self.service, self.service)
+
+    def where(self) -> str:
+        """Where the checks looked, for messages."""
+        if self.service == "s3":
+            return "(S3 bucket names are global)"
+        return f"in region {self.region}, account {self.account}"
+
+
+def parse_destination(arn: str) -> Destination:
+    """Split an ARN that validate_destination accepted."""
+    _arn, _partition, service, region, account, resource = arn.split(":", 5)
+    if service == "lambda":
+        name = resource.split(":", 1)[1]  # function:NAME[:QUALIFIER]
+    elif service == "events":
+        name = resource.split("/", 1)[1] if "/" in resource else resource  # event-bus/NAME
+    else:
+        name = resource
+    return Destination(arn, service, region or None, account or None, name)
+
+
+def required_permissions(destination: Destination) -> tuple[tuple[str, str], ...]:
+    """(action, resource ARN) pairs the function's execution role needs to deliver to `destination`."""
+    if destination.service == "sqs":
+        return (("sqs:SendMessage", destination.arn),)
+    if destination.service == "sns":
+        return (("sns:Publish", destination.arn),)
+    if destination.service == "lambda":
+        return (("lambda:InvokeFunction", destination.arn),)
+    if destination.service == "events":
+        return (("events:PutEvents", destination.arn),)
+    return (("s3:PutObject", f"{destination.arn}/*"), ("s3:ListBucket", destination.arn))
+
+
+class Finding(NamedTuple):
+    """The answer of one read: True/False, or None when it could not be made (with the permission that lacked)."""
+
+    value: Optional[bool]
+    detail: str  # what was read and what it said, for messages
+    lacking: Optional[str] = None  # the caller's missing permission when value is None
+
+
+class DestinationCheck(NamedTuple):
+    """One destination's preflight: what was checked and what it means for a write."""
+
+    half: str
+    destination: Destination
+    role: Optional[str]
+    exists: Finding
+    allowed: Finding
+
+    @property
+    def outcome(self) -> str:
+        if self.exists.value is False:
+            return MISSING
+        if self.allowed.value is False:
+            return DENIED
+        if self.exists.value is None or self.allowed.value is None:
+            return UNVERIFIED
+        return OK
+
+    def message(self) -> str:
+        label = f"The {self.half} destination {self.destination.arn}"
+        outcome = self.outcome
+        if outcome == MISSING:
+            return f"{label} does not exist {self.destination.where()} ({self.exists.detail})."
+        if outcome == DENIED:
+            return f"{label} cannot be used: the function's execution role {self.role} {self.allowed.detail}."
+        if outcome == UNVERIFIED:
+            unknown = [finding.detail for finding in (self.exists, self.allowed) if finding.value is None]
+            return f"{label} could not be fully checked: {'; '.join(unknown)}."
+        return f"{label} exists and the function's execution role may use it."
+
+    def to_result(self) -> dict[str, object]:
+        return {
+            "half": self.half,
+            "destination": self.destination.arn,
+            "role": self.role,
+            "actions": [action for action, _resource in required_permissions(self.destination)],
+            "exists": self.exists.value,
+            "allowed": self.allowed.value,
+            "outcome": self.outcome,
+            "message": self.message(),
+        }
+
+
+def refusal_message(checks: list[DestinationCheck], check_mode: bool) -> str:
+    """Why a write is (or would be) refused, one sentence per refused destination."""
+    refused = [check.message() for check in checks if check.outcome in REFUSED]
+    ending = " AWS would refuse the write (C11); a real run would fail the same way." if check_mode else ""
+    return " ".join(refused) + ending
+
+
+def destination_named_in(message: str) -> Optional[str]:
+    """The ARN an "is invalid" or "does not have permissions ... on ARN" refusal names, if it names one."""
+    for word in reversed(message.rstrip(".").split()):
+        if word.startswith("arn:"):
+            return word
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- resource policies
+
+ALLOWED = "allowed"
+EXPLICIT_DENY = "explicitDeny"
+IMPLICIT_DENY = "implicitDeny"
+MAYBE_DENIED = "maybeDenied"  # a Deny with a Condition (or NotPrincipal) applies: it depends on the request
+MAYBE_ALLOWED = "maybeAllowed"  # only an Allow with a Condition (or NotPrincipal) applies
+
+
+def resource_policy_decision(policy: str, role: str, action: str, resource: str) -> str:
+    """What a destination's resource policy says about `role` performing `action` on `resource`.
+
+    Statements apply when their Principal is everyone, the role, or the role's account, and their Action/NotAction
+    and Resource/NotResource (or no Resource: the destination itself) match, with IAM's * and ? wildcards. An
+    unconditional Deny wins, then a conditional one, then an unconditional Allow, then a conditional one.
+    """
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        return MAYBE_DENIED
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    if isinstance(statements, dict):
+        statements = [statements]
+    found = set()
+    for statement in statements:
+        if isinstance(statement, dict) and _applies(statement, role, action, resource):
+            conditional = "Condition" in statement or "NotPrincipal" in statement
+            if statement.get("Effect") == "Deny":
+                found.add(MAYBE_DENIED if conditional else EXPLICIT_DENY)
+            elif statement.get("Effect") == "Allow":
+                found.add(MAYBE_ALLOWED if conditional else ALLOWED)
+    return next((d for d in (EXPLICIT_DENY, MAYBE_DENIED, ALLOWED, MAYBE_ALLOWED) if d in found), IMPLICIT_DENY)
+
+
+def permission_finding(
+    identity: dict[tuple[str, str], str], resource: Optional[dict[tuple[str, str], str]], same_account: bool
+) -> Finding:
+    """Whether the role may deliver, from the simulator's decisions on its own policies and (when read) the
+    destination policy's decisions, combined as IAM does: within one account either may allow, across accounts
+    both must, and an explicit Deny in either refuses."""
+    pairs = list(identity)
+    resource = resource or {}
+
+    def having(decision: str, decisions: dict[tuple[str, str], str]) -> list[tuple[str, str]]:
+        return [pair for pair in pairs if decisions.get(pair) == decision]
+
+    if having(EXPLICIT_DENY, identity):
+        return Finding(False, f"is explicitly denied {_pairs(having(EXPLICIT_DENY, identity))} by its own policies")
+    if having(EXPLICIT_DENY, resource):
+        return Finding(False, f"is denied {_pairs(having(EXPLICIT_DENY, resource))} by the destination's policy")
+    if not same_account and any(identity[pair] != ALLOWED for pair in pairs):
+        refused = [pair for pair in pairs if identity[pair] != ALLOWED]
+        return Finding(False, f"is not allowed {_pairs(refused)} by its own policies (needed across accounts)")
+    if having(MAYBE_DENIED, resource):
+        return Finding(
+            None, f"the destination's policy has a conditional Deny for {_pairs(having(MAYBE_DENIED, resource))}"
+        )
+    granted = ALLOWED if same_account else None  # across accounts the role's Allow is not enough on its own
+    settled = [pair for pair in pairs if identity[pair] == granted or resource.get(pair) == ALLOWED]
+    if len(settled) == len(pairs):
+        return Finding(True, f"may {_pairs(pairs)}")
+    maybe = [pair for pair in pairs if pair not in settled and resource.get(pair) == MAYBE_ALLOWED]
+    if maybe:
+        return Finding(None, f"only a conditional Allow in the destination's policy grants {_pairs(maybe)}")
+    refused = [pair for pair in pairs if pair not in settled]
+    where = "or by the destination's policy" if resource else "and the destination has no policy that grants it"
+    return Finding(False, f"is not allowed {_pairs(refused)} by its own policies {where}")
+
+
+def _pairs(pairs: Any) -> str:
+    return ", ".join(f"{action} on {resource}" for action, resource in pairs)
+
+
+def _applies(statement: dict[str, Any], role: str, action: str, resource: str) -> bool:
+    if "NotPrincipal" not in statement and not _principal_matches(statement.get("Principal"), role):
+        return False
+    if not _listed(statement, "Action", "NotAction", action, ignore_case=True):
+        return False
+    if "Resource" not in statement and "NotResource" not in statement:
+        return True  # a statement without Resource is about the resource the policy belongs to
+    return _listed(statement, "Resource", "NotResource", resource, ignore_case=False)
+
+
+def _principal_matches(principal: Any, role: str) -> bool:
+    if principal == "*":
+        return True
+    names = _as_list(principal.get("AWS")) if isinstance(principal, dict) else []
+    account = role.split(":")[4]
+    partition = role.split(":")[1]
+    return any(name in ("*", role, account, f"arn:{partition}:iam::{account}:root") for name in names)
+
+
+def _listed(statement: dict[str, Any], key: str, negated: str, value: str, ignore_case: bool) -> bool:
+    if key in statement:
+        return any(_wildcard(pattern, value, ignore_case) for pattern in _as_list(statement[key]))
+    if negated in statement:
+        return not any(_wildcard(pattern, value, ignore_case) for pattern in _as_list(statement[negated]))
+    return False
+
+
+def _wildcard(pattern: Any, value: str, ignore_case: bool) -> bool:
+    if not isinstance(pattern, str):
+        return False
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.IGNORECASE if ignore_case else 0) is not None
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value] if value is not None else []

@@ -1,0 +1,314 @@
+"""The destination preflight against stubbed AWS answers: which reads it makes, in which order, and its verdicts.
+
+Every call is a botocore Stubber response, so each test also proves the exact calls (a missing or extra call fails
+the test: Stubber refuses unexpected calls, and `assert_no_pending_responses` refuses unused ones).
+"""
+
+from __future__ import annotations
+
+import json
+
+import botocore.session
+import pytest
+from botocore.stub import Stubber
+
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DENIED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import MISSING
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import OK
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNVERIFIED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Function
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Request
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refusal_classifier
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import CONFLICT_REASON
+
+ACCOUNT = "123456789012"
+OTHER = "210987654321"
+REGION = "us-east-1"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/worker"
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures"
+QUEUE_URL = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/failures"
+TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:done"
+BUCKET = "arn:aws:s3:::failed-events"
+SINK = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:sink"
+FUNCTION = Function(
+    EventInvokeConfig(f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:fn:$LATEST", "fn", "$LATEST"), ROLE, ACCOUNT
+)
+ALLOW_ROLE = json.dumps(
+    {"Statement": [{"Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "*", "Resource": "*"}]}
+)
+
+
+class StubbedConnection:
+    """Connection.client() with a Stubber behind every client; calls must be stubbed in the order made."""
+
+    session = botocore.session.Session()  # one for the module: it caches the service models clients load
+
+    def __init__(self) -> None:
+        self.stubbers: dict[tuple[str, str], Stubber] = {}
+        self.clients: dict[tuple[str, str], object] = {}
+
+    def client(self, service: str, region: str | None = None):
+        key = (service, region or REGION)
+        if key not in self.clients:
+            client = self.session.create_client(
+                service, region_name=key[1], aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="secret"
+            )
+            self.stubbers[key] = Stubber(client)
+            self.stubbers[key].activate()
+            self.clients[key] = client
+        return self.clients[key]
+
+    def stub(self, service: str, region: str = REGION) -> Stubber:
+        self.client(service, region)
+        return self.stubbers[(service, region)]
+
+    def assert_all_used(self) -> None:
+        for stubber in self.stubbers.values():
+            stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def aws():
+    connection = StubbedConnection()
+    yield connection
+    connection.assert_all_used()
+
+
+@pytest.fixture
+def warnings():
+    return []
+
+
+def preflight(aws, warnings) -> Preflight:
+    return Preflight(aws, warnings.append)
+
+
+def queue_found(aws, region=REGION, owner=ACCOUNT):
+    aws.stub("sqs", region).add_response(
+        "get_queue_url", {"QueueUrl": QUEUE_URL}, {"QueueName": "failures", "QueueOwnerAWSAccountId": owner}
+    )
+
+
+def simulated(aws, decisions: dict, **extra):
+    """One SimulatePrincipalPolicy answer, one EvaluationResult per (action, resource) as AWS gives them."""
+    results = [
+        {"EvalActionName": action, "EvalResourceName": resource, "EvalDecision": decision}
+        for (action, resource), decision in decisions.items()
+    ]
+    expected = {
+        "PolicySourceArn": ROLE,
+        "ActionNames": sorted({a for a, _r in decisions}),
+        "ResourceArns": sorted({r for _a, r in decisions}),
+        **extra,
+    }
+    aws.stub("iam").add_response("simulate_principal_policy", {"EvaluationResults": results}, expected)
+
+
+def test_an_existing_queue_the_role_may_use_is_ok_after_two_reads(aws, warnings):
+    queue_found(aws)
+    simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
+    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    assert check.outcome == OK and check.exists.value is True and check.allowed.value is True
+    assert warnings == []
+
+
+def test_a_missing_destination_is_refused_without_simulating_the_role(aws, warnings):
+    """C11 "The destination ARN ... is invalid.": no policy simulation is needed to know that."""
+    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400)
+    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    assert check.outcome == MISSING
+    assert "does not exist in region us-east-1, account 123456789012" in check.message()
+    assert "QueueDoesNotExist" in check.message()
+
+
+def test_a_wrong_region_in_the_arn_is_looked_up_in_that_region(aws, warnings):
+    queue = QUEUE.replace(REGION, "eu-west-3")
+    aws.stub("sqs", "eu-west-3").add_client_error(
+        "get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400
+    )
+    [check] = preflight(aws, warnings).check([Request("on_failure", queue, FUNCTION)])
+    assert check.outcome == MISSING and "in region eu-west-3" in check.message()
+
+
+def test_an_explicit_deny_in_the_role_is_refused_without_reading_the_resource_policy(aws, warnings):
+    queue_found(aws)
+    simulated(aws, {("sqs:SendMessage", QUEUE): "explicitDeny"})
+    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    assert check.outcome == DENIED
+    assert "explicitly denied sqs:SendMessage" in check.message() and ROLE in check.message()
+
+
+def test_implicit_deny_reads_the_resource_policy_and_evaluates_it(aws, warnings):
+    """Within one account the queue's own policy may grant what the role's policies do not. IAM's simulator cannot
+    evaluate a resource policy for a role (CallerArn must be a user), so the module reads and evaluates it."""
+    queue_found(aws)
+    simulated(aws, {("sqs:SendMessage", QUEUE): "implicitDeny"})
+    aws.stub("sqs").add_response(
+        "get_queue_attributes",
+        {"Attributes": {"Policy": ALLOW_ROLE}},
+        {"QueueUrl": QUEUE_URL, "AttributeNames": ["Policy"]},
+    )
+    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    assert check.outcome == OK
+
+
+def test_implicit_deny_and_no_resource_policy_is_denied(aws, warnings):
+    queue_found(aws)
+    simulated(aws, {("sqs:SendMessage", QUEUE): "implicitDeny"})
+    aws.stub("sqs").add_response("get_queue_attributes", {"Attributes": {}})
+    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    assert check.outcome == DENIED and "the destination has no policy that grants it" in check.message()
+
+
+def test_sns_returns_its_policy_with_the_existence_read(aws, warnings):
+    aws.stub("sns").add_response("get_topic_attributes", {"Attributes": {"Policy": ALLOW_ROLE}}, {"TopicArn": TOPIC})
+    simulated(aws, {("sns:Publish", TOPIC): "implicitDeny"})
+    [check] = preflight(aws, warnings).check([Request("on_success", TOPIC, FUNCTION)])
+    assert check.outcome == OK  # and no GetTopicAttributes a second time (Stubber would refuse it)
+
+
+def test_a_deny_in_a_policy_that_came_with_the_existence_read_is_caught(aws, warnings):
+    deny = json.dumps({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": TOPIC}]})
+    aws.stub("sns").add_response("get_topic_attributes", {"Attributes": {"Policy": deny}})
+    simulated(aws, {("sns:Publish", TOPIC): "allowed"})
+    [check] = preflight(aws, warnings).check([Request("on_success", TOPIC, FUNCTION)])
+    assert check.outcome == DENIED and "denied sns:Publish" in check.message()
+
+
+def test_s3_needs_put_object_and_list_bucket(aws, warnings):
+    aws.stub("s3").add_response("head_bucket", {}, {"Bucket": "failed-events"})
+    simulated(aws, {("s3:ListBucket", BUCKET): "allowed", ("s3:PutObject", f"{BUCKET}/*"): "explicitDeny"})
+    [check] = preflight(aws, warnings).check([Request("on_failure", BUCKET, FUNCTION)])
+    assert check.outcome == DENIED and f"s3:PutObject on {BUCKET}/*" in check.message()
+    assert check.to_result()["actions"] == ["s3:PutObject", "s3:ListBucket"]
+
+
+def test_a_missing_bucket(aws, warnings):
+    aws.stub("s3").add_client_error("head_bucket", service_error_code="404", http_status_code=404)
+    [check] = preflight(aws, warnings).check([Request("on_failure", BUCKET, FUNCTION)])
+    assert check.outcome == MISSING
+
+
+def test_one_simulation_per_role_and_one_read_per_destination(aws, warnings):
+    """Two destinations of one role: one SimulatePrincipalPolicy; the same destination twice: one read."""
+    queue_found(aws)
+    aws.stub("sns").add_response("get_topic_attributes", {"Attributes": {}})
+    simulated(
+        aws,
+        {
+            ("sns:Publish", QUEUE): "implicitDeny",
+            ("sns:Publish", TOPIC): "allowed",
+            ("sqs:SendMessage", QUEUE): "allowed",
+            ("sqs:SendMessage", TOPIC): "implicitDeny",
+        },
+    )
+    checks = preflight(aws, warnings).check(
+        [Request("on_failure", QUEUE, FUNCTION), Request("on_success", TOPIC, FUNCTION)]
+    )
+    assert [c.outcome for c in checks] == [OK, OK]
+
+
+def test_resource_specific_results_are_read_too(aws, warnings):
+    queue_found(aws)
+    result = {
+        "EvalActionName": "sqs:SendMessage",
+        "EvalResourceName": "*",
+        "EvalDecision": "implicitDeny",
+        "ResourceSpecificResults": [{"EvalResourceName": QUEUE, "EvalResourceDecision": "allowed"}],
+    }
+    aws.stub("iam").add_response("simulate_principal_policy", {"EvaluationResults": [result]})
+    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    assert check.outcome == OK
+
+
+def test_a_read_the_caller_may_not_make_is_unverified_with_one_warning_naming_it(aws, warnings):
+    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="AccessDenied", http_status_code=403)
+    aws.stub("iam").add_client_error(
+        "simulate_principal_policy", service_error_code="AccessDenied", http_status_code=403
+    )
+    other_queue = QUEUE + "-2"
+    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="AccessDenied", http_status_code=403)
+    checks = preflight(aws, warnings).check(
+        [Request("on_failure", QUEUE, FUNCTION), Request("on_success", other_queue, FUNCTION)]
+    )
+    assert [c.outcome for c in checks] == [UNVERIFIED, UNVERIFIED]
+    assert len(warnings) == 2  # once per missing permission, not once per destination
+    assert {"sqs:GetQueueUrl", "iam:SimulatePrincipalPolicy"} == {
+        permission
+        for permission in ("sqs:GetQueueUrl", "iam:SimulatePrincipalPolicy")
+        for w in warnings
+        if permission in w
+    }
+    assert all("preflight: never" in warning for warning in warnings)
+
+
+def test_another_accounts_queue_that_cannot_be_seen_is_unverified_not_missing(aws, warnings):
+    queue = QUEUE.replace(ACCOUNT, OTHER)
+    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400)
+    simulated(aws, {("sqs:SendMessage", queue): "allowed"})  # the role's side is checked; the queue's cannot be
+    [check] = preflight(aws, warnings).check([Request("on_failure", queue, FUNCTION)])
+    assert check.outcome == UNVERIFIED
+    assert warnings and any(OTHER in warning for warning in warnings)
+
+
+def test_across_accounts_the_role_itself_must_allow(aws, warnings):
+    queue = QUEUE.replace(ACCOUNT, OTHER)
+    aws.stub("sqs").add_response("get_queue_url", {"QueueUrl": QUEUE_URL})
+    simulated(aws, {("sqs:SendMessage", queue): "implicitDeny"})
+    [check] = preflight(aws, warnings).check([Request("on_failure", queue, FUNCTION)])
+    assert check.outcome == DENIED and "needed across accounts" in check.message()
+
+
+def test_across_accounts_the_destination_policy_is_simulated_with_its_owner(aws, warnings):
+    queue = QUEUE.replace(ACCOUNT, OTHER)
+    aws.stub("sqs").add_response("get_queue_url", {"QueueUrl": QUEUE_URL})
+    simulated(aws, {("sqs:SendMessage", queue): "allowed"})
+    aws.stub("sqs").add_response("get_queue_attributes", {"Attributes": {"Policy": ALLOW_ROLE}})
+    [check] = preflight(aws, warnings).check([Request("on_failure", queue, FUNCTION)])
+    assert check.outcome == OK
+
+
+def test_across_accounts_a_destination_without_a_policy_is_denied(aws, warnings):
+    queue = QUEUE.replace(ACCOUNT, OTHER)
+    aws.stub("sqs").add_response("get_queue_url", {"QueueUrl": QUEUE_URL})
+    simulated(aws, {("sqs:SendMessage", queue): "allowed"})
+    aws.stub("sqs").add_response("get_queue_attributes", {"Attributes": {}})
+    [check] = preflight(aws, warnings).check([Request("on_failure", queue, FUNCTION)])
+    assert check.outcome == DENIED
+
+
+# ---------------------------------------------------------------------------------------------- diagnosis
+
+
+def refusal(message: str) -> AwsError:
+    return AwsError(
+        f"PutFunctionEventInvokeConfig failed: {message}", "InvalidParameterValueException", {"message": message}
+    )
+
+
+def test_a_refused_write_with_a_missing_destination_fails_at_once_naming_the_cause(aws, warnings):
+    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400)
+    classify = refusal_classifier(preflight(aws, warnings), {"on_failure": QUEUE}, lambda: FUNCTION)
+    with pytest.raises(AwsError) as caught:
+        classify(refusal(f"The destination ARN {QUEUE} is invalid."))
+    assert "not retried" in str(caught.value) and "does not exist" in str(caught.value)
+    assert caught.value.result()["preflight"][0]["outcome"] == MISSING
+
+
+def test_a_refused_write_whose_destination_checks_out_is_propagation_diagnosed_once(aws, warnings):
+    queue_found(aws)
+    simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
+    classify = refusal_classifier(preflight(aws, warnings), {"on_failure": QUEUE}, lambda: FUNCTION)
+    message = f"The function's execution role does not have permissions to call SendMessage on {QUEUE}"
+    first = classify(refusal(message))
+    assert "the destination exists and the role's policies allow it" in first.text
+    assert classify(refusal(message)) is first  # no second diagnosis (Stubber would refuse more reads)
+
+
+def test_other_errors_are_classified_as_before(aws, warnings):
+    classify = refusal_classifier(preflight(aws, warnings), {"on_failure": QUEUE}, lambda: FUNCTION)
+    assert classify(AwsError("busy", "ResourceConflictException", {"message": "busy"})) is CONFLICT_REASON
+    assert classify(AwsError("nope", "ValidationException", {"message": "nope"})) is None
