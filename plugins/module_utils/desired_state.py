@@ -1,0 +1,283 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to cloudops.aws_lambda
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A region's event invoke configs as one desired state (lambda_event_invoke_configs), as pure functions.
+
+The states are those of Ansible's resource modules:
+  merged      each listed config gets the settings its entries name; other settings and configs are kept;
+  replaced    each listed config becomes exactly what its entries name (unnamed settings are removed);
+  overridden  replaced, and every config in scope that no entry names is deleted;
+  deleted     the listed configs are deleted (with no config: every config in scope);
+  gathered    nothing is changed; every config in scope is returned as config entries.
+
+Scope is a list of function-name globs that bounds what overridden, deleted (with no config) and gathered read and
+may delete; by default it is the functions the entries name or match. Entries may name a function by glob (AWS
+names cannot contain `*`, `?` or `[`); a later entry overrides an earlier one for the settings it names.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Any
+from typing import Iterable
+from typing import NamedTuple
+from typing import Optional
+
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import SETTINGS
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Request
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import build_request
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import parse_target
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import plan
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_destination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_request
+
+MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED = "merged", "replaced", "overridden", "deleted", "gathered"
+STATES = (MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED)
+WRITING_STATES = (MERGED, REPLACED, OVERRIDDEN)
+CREATED, UPDATED, REMOVED = "created", "updated", "deleted"
+
+GLOB_CHARACTERS = "*?["
+_GLOB_RE = re.compile(r"^[a-zA-Z0-9_*?\[\]!-]{1,64}$")
+
+
+class Entry(NamedTuple):
+    """One `config` item, checked: which function(s) and qualifier, and the settings it names."""
+
+    index: int
+    pattern: Optional[str]  # a glob of function names, or None when the entry names one function
+    target: Optional[Target]  # the function it names (None for a glob)
+    qualifier: str
+    request: Request
+
+    def option(self, name: str) -> str:
+        return f"config[{self.index}].{name}"
+
+
+class Desired(NamedTuple):
+    """What the task asks of one config, after globs are expanded and later entries laid over earlier ones."""
+
+    target: Target
+    request: Request
+
+
+class Action(NamedTuple):
+    """One write a plan makes: create or update (settings) or delete (settings None)."""
+
+    kind: str  # created | updated | deleted
+    target: Target
+    before: Optional[EventInvokeConfig]
+    settings: Optional[Settings]
+
+
+def is_glob(name: str) -> bool:
+    return any(character in name for character in GLOB_CHARACTERS)
+
+
+def _check_glob(option: str, pattern: str) -> None:
+    if not _GLOB_RE.fullmatch(pattern):
+        raise ParameterError(
+            option,
+            f"{option} {pattern!r} is not a function-name glob: letters, digits, '-', '_' and the wildcards * ? [...] "
+            "(a glob matches bare function names, not ARNs).",
+        )
+
+
+def _prefixed(option: str, error: ParameterError) -> ParameterError:
+    return ParameterError(option, f"{option}: {error}")
+
+
+# ---------------------------------------------------------------------------------------------- entries
+
+
+def parse_entries(config: list[dict[str, Any]], state: str, region: Optional[str]) -> list[Entry]:
+    """Check every entry before any call; errors name the entry (config[N].option)."""
+    entries = []
+    for index, item in enumerate(config):
+        entries.append(_parse_entry(index, item, state, region))
+    return entries
+
+
+def _parse_entry(index: int, item: dict[str, Any], state: str, region: Optional[str]) -> Entry:
+    name, qualifier = item["function_name"], item.get("qualifier")
+    request = build_request(item)
+    prefix = f"config[{index}]"
+    if is_glob(name):
+        _check_glob(f"{prefix}.function_name", name)
+        target = None
+        if qualifier is not None:
+            try:
+                parse_target("placeholder", qualifier)
+            except ParameterError as error:
+                raise _prefixed(f"{prefix}.qualifier", error) from None
+        resolved = qualifier or LATEST
+    else:
+        try:
+            target = parse_target(name, qualifier)
+        except ParameterError as error:
+            raise _prefixed(f"{prefix}.{error.option}", error) from None
+        resolved = target.qualifier
+    try:
+        validate_request(request, target or parse_target("placeholder"), region)
+    except ParameterError as error:
+        raise _prefixed(f"{prefix}.{error.option}", error) from None
+    if state in (DELETED, GATHERED) and request:
+        option = f"{prefix}.{sorted(request)[0]}"
+        raise ParameterError(
+            option,
+            f"{option}: state={state} uses no settings; its entries only say which configs to "
+            + ("delete." if state == DELETED else "read."),
+        )
+    if state == MERGED and not request:
+        raise ParameterError(
+            prefix,
+            f"{prefix} names no setting, so state=merged has nothing to set: give maximum_retry_attempts, "
+            "maximum_event_age_in_seconds, on_success or on_failure (or use state=replaced to make it exactly that).",
+        )
+    return Entry(index, name if target is None else None, target, resolved, request)
+
+
+def parse_scope(scope: Optional[list[str]], entries: list[Entry], state: str) -> Optional[list[str]]:
+    """The function-name globs the task may read for deletion and delete; None means "what the entries name"."""
+    if scope is None:
+        if state in (DELETED, GATHERED) and not entries:
+            raise ParameterError(
+                "scope",
+                f"state={state} with no config needs scope, the function-name globs it may "
+                + ("delete configs of" if state == DELETED else "read")
+                + ' (scope: ["*"] is the whole region; it is never a default).',
+            )
+        return None
+    if not scope:
+        raise ParameterError("scope", 'scope is empty: give function-name globs (["*"] is the whole region).')
+    for index, pattern in enumerate(scope):
+        _check_glob(f"scope[{index}]", pattern)
+    for entry in entries:
+        if entry.target is not None and not in_scope(entry.target.name, scope):
+            raise ParameterError(
+                "scope",
+                f"config[{entry.index}] names function {entry.target.name}, which no scope pattern matches: every "
+                "config the task touches must be in scope.",
+            )
+    return scope
+
+
+def in_scope(name: str, scope: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in scope)
+
+
+def needs_listing(entries: list[Entry], scope: Optional[list[str]]) -> bool:
+    """Whether ListFunctions must be read: only when a glob (in an entry or the scope) has to be expanded."""
+    return any(entry.pattern is not None for entry in entries) or any(is_glob(pattern) for pattern in scope or [])
+
+
+# ---------------------------------------------------------------------------------------------- expansion
+
+
+class Expansion(NamedTuple):
+    functions: dict[str, Target]  # every function the task reads, by name
+    desired: dict[tuple[str, str], Desired]  # (function name, qualifier) -> what is asked of that config
+    unmatched: list[Entry]  # glob entries that matched no function (worth a warning)
+
+
+def expand(
+    state: str, entries: list[Entry], scope: Optional[list[str]], listed: Optional[list[str]], region: Optional[str]
+) -> Expansion:
+    """Globs matched against `listed` (ListFunctions), inside scope; later entries laid over earlier ones.
+
+    Read: the functions the entries name or match; with overridden and gathered also every function the scope
+    matches, and with deleted and no config exactly those (they must see those functions' configs). merged and
+    replaced never read what no entry names.
+    """
+    functions: dict[str, Target] = {}
+    desired: dict[tuple[str, str], Desired] = {}
+    unmatched = []
+    names = listed or []
+    for entry in entries:
+        matched = [entry.target] if entry.target is not None else _matches(entry.pattern or "", names, scope)
+        if not matched:
+            unmatched.append(entry)
+        for target in matched:
+            function = functions.setdefault(target.name, target._replace(qualifier=LATEST))
+            _check_destinations(entry, function, region)
+            key = (function.name, entry.qualifier)
+            before = desired[key].request if key in desired else {}
+            desired[key] = Desired(function._replace(qualifier=entry.qualifier), {**before, **entry.request})
+    if scope is not None and (state in (OVERRIDDEN, GATHERED) or (state == DELETED and not entries)):
+        for name in names:
+            if in_scope(name, scope):
+                functions.setdefault(name, parse_target(name))
+        for pattern in scope:
+            if not is_glob(pattern):  # an explicit name in scope is read even when ListFunctions was not
+                functions.setdefault(pattern, parse_target(pattern))
+    return Expansion(functions, desired, unmatched)
+
+
+def _matches(pattern: str, names: list[str], scope: Optional[list[str]]) -> list[Target]:
+    return [
+        parse_target(name)
+        for name in names
+        if fnmatch.fnmatchcase(name, pattern) and (scope is None or in_scope(name, scope))
+    ]
+
+
+def _check_destinations(entry: Entry, target: Target, region: Optional[str]) -> None:
+    """The function as its own destination can only be told once a glob has named the function (C11)."""
+    for half in ("on_success", "on_failure"):
+        arn = entry.request.get(half)
+        if arn:
+            try:
+                validate_destination(half, arn, target, region)
+            except ParameterError as error:
+                raise _prefixed(entry.option(half), error) from None
+
+
+# ---------------------------------------------------------------------------------------------- planning
+
+
+def plan_function(
+    state: str,
+    function: Target,
+    desired: dict[str, Desired],
+    current: Optional[list[EventInvokeConfig]],
+    delete_unlisted: bool,
+) -> list[Action]:
+    """The writes one function needs, in qualifier order. `desired` maps qualifier -> Desired for this function;
+    `current` is its configs (None when the function does not exist: creating fails later, deleting is a no-op).
+    `delete_unlisted`: deleted with no config, where every config of a function in scope goes."""
+    by_qualifier = {config.qualifier: config for config in current or []}
+    actions = []
+    if state == GATHERED:
+        return []
+    if state == DELETED:
+        qualifiers = sorted(by_qualifier) if delete_unlisted else sorted(desired)
+        return [
+            Action(REMOVED, function._replace(qualifier=q), by_qualifier[q], None)
+            for q in qualifiers
+            if q in by_qualifier
+        ]
+    for qualifier in sorted(desired):
+        wanted = desired[qualifier]
+        before = by_qualifier.get(qualifier)
+        changed, settings = plan(wanted.request, before, purge=state != MERGED)
+        if changed:
+            actions.append(Action(UPDATED if before else CREATED, wanted.target, before, settings))
+    if state == OVERRIDDEN:
+        for qualifier in sorted(set(by_qualifier) - set(desired)):
+            actions.append(Action(REMOVED, function._replace(qualifier=qualifier), by_qualifier[qualifier], None))
+    return sorted(actions, key=lambda action: action.target.qualifier)
+
+
+def gathered_entry(config: EventInvokeConfig) -> dict[str, Any]:
+    """A config as a `config` entry: what applying it with state=overridden (or replaced) leaves unchanged."""
+    entry: dict[str, Any] = {"function_name": config.function_name, "qualifier": config.qualifier}
+    for field in SETTINGS:
+        value = getattr(config.settings, field)
+        if value is not None:
+            entry[field] = value
+    return entry

@@ -1,0 +1,288 @@
+"""The desired-state core of lambda_event_invoke_configs (pure): entries, scope, glob expansion, plans per state."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import CREATED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import DELETED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import GATHERED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import MERGED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import OVERRIDDEN
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import REMOVED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import REPLACED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import UPDATED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import expand
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import gathered_entry
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import needs_listing
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import parse_entries
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import parse_scope
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import plan_function
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import parse_target
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures"
+TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:done"
+NAMES = ["billing-api", "orders-api", "orders-worker", "reports"]
+
+
+def refusal(call, *args) -> ParameterError:
+    with pytest.raises(ParameterError) as caught:
+        call(*args)
+    return caught.value
+
+
+def entry(function_name, **settings_) -> dict:
+    return {"function_name": function_name, **settings_}
+
+
+def config(name, qualifier=LATEST, retries=None, age=None, on_success=None, on_failure=None) -> EventInvokeConfig:
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}:{qualifier}"
+    return EventInvokeConfig(
+        arn, name, qualifier, "2026-11-30T00:00:00+00:00", Settings(retries, age, on_success, on_failure)
+    )
+
+
+def expanded(state, items, scope=None, listed=tuple(NAMES)):
+    entries = parse_entries(items, state, REGION)
+    return expand(state, entries, parse_scope(scope, entries, state), list(listed) if listed else listed, REGION)
+
+
+# ============================================================================================== entries
+
+
+@pytest.mark.parametrize(
+    ("state", "items", "option", "hint"),
+    [
+        pytest.param(
+            MERGED,
+            [entry("orders api", maximum_retry_attempts=1)],
+            "config[0].function_name",
+            "not a function name",
+            id="space",
+        ),
+        pytest.param(
+            MERGED, [entry("orders *", maximum_retry_attempts=1)], "config[0].function_name", "glob", id="glob-space"
+        ),
+        pytest.param(
+            MERGED, [entry("o:*", maximum_retry_attempts=1)], "config[0].function_name", "glob", id="glob-colon"
+        ),
+        pytest.param(
+            MERGED,
+            [entry("a", maximum_retry_attempts=1), entry("b", maximum_retry_attempts=3)],
+            "config[1].maximum_retry_attempts",
+            "between 0 and 2",
+            id="range-names-the-entry",
+        ),
+        pytest.param(MERGED, [entry("a", on_failure=QUEUE + ".fifo")], "config[0].on_failure", "FIFO", id="fifo"),
+        pytest.param(MERGED, [entry("a", qualifier="bad qual")], "config[0].qualifier", "qualifier", id="qualifier"),
+        pytest.param(
+            MERGED, [entry("o-*", qualifier="bad qual")], "config[0].qualifier", "qualifier", id="glob-qualifier"
+        ),
+        pytest.param(MERGED, [entry("a")], "config[0]", "names no setting", id="merged-needs-a-setting"),
+        pytest.param(
+            DELETED, [entry("a", maximum_retry_attempts=1)], "config[0].maximum_retry_attempts", "delete", id="deleted"
+        ),
+        pytest.param(GATHERED, [entry("a", on_success="")], "config[0].on_success", "read", id="gathered"),
+        pytest.param(
+            MERGED,
+            [entry(f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:a:live", qualifier="1", maximum_retry_attempts=1)],
+            "config[0].qualifier",
+            "names qualifier",
+            id="conflicting-qualifier",
+        ),
+    ],
+)
+def test_bad_entries_are_refused_naming_the_entry(state, items, option, hint):
+    error = refusal(parse_entries, items, state, REGION)
+    assert error.option == option
+    assert hint in str(error) and option in str(error)
+
+
+def test_entries_in_replaced_may_name_nothing_and_removals_count_in_merged():
+    assert parse_entries([entry("a")], REPLACED, REGION)[0].request == {}
+    assert parse_entries([entry("a", on_success="")], MERGED, REGION)[0].request == {"on_success": None}
+
+
+@pytest.mark.parametrize(
+    ("state", "items", "scope", "hint"),
+    [
+        pytest.param(GATHERED, [], None, "needs scope", id="gathered-needs-scope"),
+        pytest.param(DELETED, [], None, "needs scope", id="deleted-needs-scope"),
+        pytest.param(GATHERED, [], [], "scope is empty", id="empty-scope"),
+        pytest.param(OVERRIDDEN, [entry("billing-api")], ["orders-*"], "no scope pattern matches", id="outside-scope"),
+        pytest.param(GATHERED, [], ["arn:aws:lambda:*"], "not a function-name glob", id="scope-arn"),
+    ],
+)
+def test_scope_rules(state, items, scope, hint):
+    entries = parse_entries(items, state, REGION)
+    error = refusal(parse_scope, scope, entries, state)
+    assert error.option == "scope" or error.option.startswith("scope[")
+    assert hint in str(error)
+
+
+def test_whole_region_is_never_a_default():
+    assert parse_scope(None, parse_entries([entry("a")], REPLACED, REGION), REPLACED) is None
+    assert "whole region" in str(refusal(parse_scope, None, [], GATHERED))
+
+
+@pytest.mark.parametrize(
+    ("items", "scope", "expected"),
+    [
+        pytest.param([entry("a", maximum_retry_attempts=1)], None, False, id="names-only"),
+        pytest.param([entry("a", maximum_retry_attempts=1)], ["a", "b"], False, id="explicit-scope"),
+        pytest.param([entry("o-*", maximum_retry_attempts=1)], None, True, id="glob-entry"),
+        pytest.param([entry("a", maximum_retry_attempts=1)], ["*"], True, id="glob-scope"),
+    ],
+)
+def test_list_functions_only_when_a_glob_needs_it(items, scope, expected):
+    assert needs_listing(parse_entries(items, MERGED, REGION), scope) is expected
+
+
+# ============================================================================================== expansion
+
+
+def test_globs_expand_and_later_entries_override_earlier_ones_setting_by_setting():
+    result = expanded(
+        MERGED,
+        [
+            entry("orders-*", maximum_retry_attempts=1, on_failure=QUEUE),
+            entry("orders-api", maximum_retry_attempts=0),
+            entry("orders-*", qualifier="live", maximum_event_age_in_seconds=60),
+        ],
+    )
+    assert sorted(result.functions) == ["orders-api", "orders-worker"]
+    assert result.desired[("orders-api", LATEST)].request == {"maximum_retry_attempts": 0, "on_failure": QUEUE}
+    assert result.desired[("orders-worker", LATEST)].request == {"maximum_retry_attempts": 1, "on_failure": QUEUE}
+    assert result.desired[("orders-worker", "live")].target.qualifier == "live"
+    assert result.unmatched == []
+
+
+def test_a_glob_that_matches_nothing_is_reported():
+    result = expanded(MERGED, [entry("ordrs-*", maximum_retry_attempts=1)])
+    assert result.functions == {} and [e.index for e in result.unmatched] == [0]
+
+
+def test_scope_bounds_what_globs_match():
+    result = expanded(REPLACED, [entry("*", maximum_retry_attempts=1)], scope=["orders-*"])
+    assert sorted(result.functions) == ["orders-api", "orders-worker"]
+
+
+@pytest.mark.parametrize(
+    ("state", "items", "scope", "functions"),
+    [
+        pytest.param(
+            OVERRIDDEN,
+            [entry("orders-api")],
+            ["orders-*", "reports"],
+            ["orders-api", "orders-worker", "reports"],
+            id="overridden-reads-scope",
+        ),
+        pytest.param(OVERRIDDEN, [entry("orders-api")], None, ["orders-api"], id="overridden-default-scope"),
+        pytest.param(GATHERED, [], ["*-api"], ["billing-api", "orders-api"], id="gathered-scope"),
+        pytest.param(DELETED, [], ["orders-*"], ["orders-api", "orders-worker"], id="deleted-everything-in-scope"),
+        pytest.param(DELETED, [entry("orders-api")], ["orders-*"], ["orders-api"], id="deleted-listed-only"),
+        pytest.param(
+            MERGED, [entry("reports", maximum_retry_attempts=1)], ["*"], ["reports"], id="merged-never-reads-more"
+        ),
+    ],
+)
+def test_which_functions_are_read(state, items, scope, functions):
+    assert sorted(expanded(state, items, scope).functions) == functions
+
+
+def test_an_explicit_name_in_scope_is_read_without_listing():
+    assert sorted(expanded(GATHERED, [], ["reports"], listed=None).functions) == ["reports"]
+
+
+def test_the_function_as_its_own_destination_is_found_once_a_glob_names_it():
+    own = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:orders-api"
+    error = refusal(expanded, MERGED, [entry("orders-*", on_success=own)])
+    assert error.option == "config[0].on_success" and "itself" in str(error)
+
+
+# ============================================================================================== plans
+
+
+def plan(state, desired_items, current, delete_unlisted=False, scope=None):
+    result = expanded(state, desired_items, scope, listed=["fn"])
+    wanted = {q: d for (_name, q), d in result.desired.items()}
+    actions = plan_function(state, parse_target("fn"), wanted, current, delete_unlisted)
+    return [(a.kind, a.target.qualifier, a.settings) for a in actions]
+
+
+def test_merged_sets_what_is_named_and_keeps_the_rest():
+    current = [config("fn", retries=2, age=600), config("fn", "live", retries=0)]
+    assert plan(MERGED, [entry("fn", maximum_retry_attempts=1)], current) == [(UPDATED, LATEST, Settings(1, 600))]
+    assert plan(MERGED, [entry("fn", maximum_retry_attempts=2)], current) == []
+    assert plan(MERGED, [entry("fn", qualifier="1", on_failure=QUEUE)], current) == [
+        (CREATED, "1", Settings(on_failure=QUEUE))
+    ]
+
+
+def test_replaced_makes_it_exactly_what_is_named():
+    current = [config("fn", retries=2, age=600, on_failure=QUEUE)]
+    assert plan(REPLACED, [entry("fn", maximum_retry_attempts=2)], current) == [(UPDATED, LATEST, Settings(2))]
+    assert (
+        plan(
+            REPLACED,
+            [entry("fn", maximum_retry_attempts=2, maximum_event_age_in_seconds=600, on_failure=QUEUE)],
+            current,
+        )
+        == []
+    )
+
+
+def test_overridden_also_deletes_what_no_entry_names():
+    current = [config("fn", retries=1), config("fn", "live", retries=0), config("fn", "1", on_success=TOPIC)]
+    assert plan(OVERRIDDEN, [entry("fn", maximum_retry_attempts=1)], current) == [
+        (REMOVED, "1", None),
+        (REMOVED, "live", None),
+    ]
+
+
+def test_deleted_removes_the_listed_configs_or_everything_in_scope():
+    current = [config("fn"), config("fn", "live")]
+    assert plan(DELETED, [entry("fn", qualifier="live")], current) == [(REMOVED, "live", None)]
+    assert plan(DELETED, [entry("fn", qualifier="2")], current) == []  # nothing to delete is not an error
+    assert plan(DELETED, [], current, delete_unlisted=True, scope=["fn"]) == [
+        (REMOVED, LATEST, None),
+        (REMOVED, "live", None),
+    ]
+
+
+def test_a_missing_function_has_nothing_to_delete_or_gather():
+    assert plan(DELETED, [], None, delete_unlisted=True, scope=["fn"]) == []
+    assert plan(GATHERED, [], [config("fn")], scope=["fn"]) == []
+
+
+# ============================================================================================== gathered round trip
+
+SETTING_VALUES = st.builds(
+    Settings,
+    st.one_of(st.none(), st.integers(0, 2)),
+    st.one_of(st.none(), st.integers(60, 21600)),
+    st.one_of(st.none(), st.just(TOPIC)),
+    st.one_of(st.none(), st.just(QUEUE)),
+)
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(st.dictionaries(st.sampled_from([LATEST, "1", "live", "blue"]), SETTING_VALUES, max_size=4))
+def test_property_gathered_applied_with_overridden_changes_nothing(state_of_fn):
+    """Issue: `gathered` saved and applied back with state=overridden reports changed=false."""
+    current = [
+        config("fn", q, s.maximum_retry_attempts, s.maximum_event_age_in_seconds, s.on_success, s.on_failure)
+        for q, s in state_of_fn.items()
+    ]
+    items = [gathered_entry(c) for c in current]
+    assert plan(OVERRIDDEN, items, current, scope=["fn"]) == []
+    assert plan(REPLACED, items, current) == []
