@@ -171,9 +171,13 @@ def in_scope(name: str, scope: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in scope)
 
 
-def needs_listing(entries: list[Entry], scope: Optional[list[str]]) -> bool:
-    """Whether ListFunctions must be read: only when a glob (in an entry or the scope) has to be expanded."""
-    return any(entry.pattern is not None for entry in entries) or any(is_glob(pattern) for pattern in scope or [])
+def needs_listing(state: str, entries: list[Entry], scope: Optional[list[str]]) -> bool:
+    """Whether ListFunctions must be read: only when a glob has to be expanded, in an entry, or in the scope of a
+    state that reads what its scope matches (merged and replaced only check their entries against it)."""
+    if any(entry.pattern is not None for entry in entries):
+        return True
+    reads_scope = state in (OVERRIDDEN, GATHERED) or (state == DELETED and not entries)
+    return reads_scope and any(is_glob(pattern) for pattern in scope or [])
 
 
 # ---------------------------------------------------------------------------------------------- expansion

@@ -308,7 +308,11 @@ def run(module):
     connection = open_connection(module, [e.target for e in entries if e.target], retry_mode="adaptive")
     if params["rate_limit"]:
         RequestRateLimiter(params["rate_limit"]).attach(connection.lambda_client)
-    listed = list(api.list_function_names(connection.lambda_client)) if desired.needs_listing(entries, scope) else None
+    listed = (
+        list(api.list_function_names(connection.lambda_client))
+        if desired.needs_listing(state, entries, scope)
+        else None
+    )
     expansion = desired.expand(state, entries, scope, listed, connection.region)
     for entry in expansion.unmatched:
         module.warn(f"config[{entry.index}].function_name {entry.pattern!r} matched no function; it changes nothing.")

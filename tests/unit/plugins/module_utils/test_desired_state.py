@@ -135,16 +135,19 @@ def test_whole_region_is_never_a_default():
 
 
 @pytest.mark.parametrize(
-    ("items", "scope", "expected"),
+    ("state", "items", "scope", "expected"),
     [
-        pytest.param([entry("a", maximum_retry_attempts=1)], None, False, id="names-only"),
-        pytest.param([entry("a", maximum_retry_attempts=1)], ["a", "b"], False, id="explicit-scope"),
-        pytest.param([entry("o-*", maximum_retry_attempts=1)], None, True, id="glob-entry"),
-        pytest.param([entry("a", maximum_retry_attempts=1)], ["*"], True, id="glob-scope"),
+        pytest.param(MERGED, [entry("a", maximum_retry_attempts=1)], None, False, id="names-only"),
+        pytest.param(OVERRIDDEN, [entry("a", maximum_retry_attempts=1)], ["a", "b"], False, id="explicit-scope"),
+        pytest.param(MERGED, [entry("o-*", maximum_retry_attempts=1)], None, True, id="glob-entry"),
+        pytest.param(OVERRIDDEN, [entry("a", maximum_retry_attempts=1)], ["*"], True, id="glob-scope-overridden"),
+        pytest.param(MERGED, [entry("a", maximum_retry_attempts=1)], ["*"], False, id="glob-scope-merged-unread"),
+        pytest.param(DELETED, [entry("a")], ["*"], False, id="deleted-listed-configs"),
+        pytest.param(DELETED, [], ["a-*"], True, id="deleted-everything-in-scope"),
     ],
 )
-def test_list_functions_only_when_a_glob_needs_it(items, scope, expected):
-    assert needs_listing(parse_entries(items, MERGED, REGION), scope) is expected
+def test_list_functions_only_when_a_glob_needs_it(state, items, scope, expected):
+    assert needs_listing(state, parse_entries(items, state, REGION), scope) is expected
 
 
 # ============================================================================================== expansion
