@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/run.py               # everything (make benchmark)
     .venv/bin/python benchmarks/run.py calls adhoc   # some sections
     .venv/bin/python benchmarks/run.py region --functions 300 --latency-ms 20
+    .venv/bin/python benchmarks/run.py configs --functions 300 --latency-ms 20 100
 
 Every section starts its own emulator server on 127.0.0.1 (stopped by PID) and runs the modules through the
 `ansible` command, as users do. Calls are counted from the emulator's request log.
@@ -27,6 +28,7 @@ FIXTURES = ROOT / "tests" / "integration" / "targets" / "setup_lambda_fixtures" 
 CTL = "ansible_collections.cloudops.aws_lambda.tests.emulator.ctl"
 MODULE = "cloudops.aws_lambda.lambda_event_invoke_config"
 INFO = "cloudops.aws_lambda.lambda_event_invoke_config_info"
+CONFIGS = "cloudops.aws_lambda.lambda_event_invoke_configs"
 REGION = "us-east-1"
 QUOTA = 15.0  # Lambda control-plane requests per second per account and region
 
@@ -245,7 +247,104 @@ def run_sequential(emulator: Emulator, client) -> tuple:
     )
 
 
-SECTIONS = {"calls": section_calls, "adhoc": section_adhoc, "region": section_region}
+def playbook(directory: Path, name: str, tasks: list[dict], variables: dict) -> Path:
+    """A one-play playbook on localhost with the emulator's endpoint in module_defaults (JSON is valid YAML)."""
+    path = directory / f"{name}.yml"
+    play = {
+        "hosts": "localhost",
+        "connection": "local",
+        "gather_facts": False,
+        "vars": variables,
+        "module_defaults": {"group/cloudops.aws_lambda.aws": {"endpoint_url": "{{ endpoint }}"}},
+        "tasks": tasks,
+    }
+    path.write_text(json.dumps([play]))
+    return path
+
+
+def run_playbook(path: Path) -> tuple[float, bool]:
+    start = time.monotonic()
+    completed = subprocess.run(["ansible-playbook", str(path)], env=ENV, capture_output=True, text=True, check=False)
+    seconds = time.monotonic() - start
+    if completed.returncode != 0:
+        print(completed.stdout[-3000:], completed.stderr[-3000:])
+    return seconds, completed.returncode == 0
+
+
+def section_configs(args: argparse.Namespace) -> None:
+    """A region's configs as one desired state (lambda_event_invoke_configs) under the quota, each step beside its
+    floor (calls / 15), and the single module in a loop over the same configs."""
+    work = Path(tempfile.mkdtemp(prefix="bench-configs-"))
+    with Emulator() as emulator:
+        print(f"\nDesired state of a region: creating {args.functions} functions...", flush=True)
+        world = emulator.fixtures("cfg", functions=args.functions)
+        names = [function["name"] for function in world["functions"]]
+        queue = world["queue"]["arn"]
+        wanted = [{"function_name": n, "maximum_retry_attempts": 1, "on_failure": queue} for n in names]
+        base = {"endpoint": emulator.endpoint, "wanted": wanted, "scope": [f"{names[0].rsplit('-', 1)[0]}-*"]}
+        configs = {"name": "Apply", CONFIGS: {"config": "{{ wanted }}", "state": "{{ state }}", "scope": "{{ scope }}"}}
+        single = {
+            "name": "Apply one",
+            MODULE: {
+                "function_name": "{{ item.function_name }}",
+                "maximum_retry_attempts": "{{ item.maximum_retry_attempts }}",
+                "on_failure": "{{ item.on_failure }}",
+            },
+            "loop": "{{ wanted }}",
+        }
+        gather = {"name": "Gather", CONFIGS: {"state": "gathered", "scope": "{{ scope }}"}}
+        books = {
+            "merged": playbook(work, "merged", [configs], {**base, "state": "merged"}),
+            "overridden": playbook(work, "overridden", [configs], {**base, "state": "overridden"}),
+            "gathered": playbook(work, "gathered", [gather], base),
+            "loop": playbook(work, "loop", [single], base),
+        }
+        client = boto3_client(emulator.endpoint)
+        print(f"  {args.functions} functions, quota {QUOTA:.0f} requests/s (HTTP 429 above it); floor = calls / 15 s")
+        print(f"  {'latency':>7}  {'step':44} {'calls':>5} {'429s':>5} {'ok':>3} {'seconds':>8} {'floor':>6} ratio")
+        for latency in args.latency_ms:
+            steps = [
+                ("merged, changing all (creates)", "merged"),
+                ("merged, no change (reads only)", "merged"),
+                ("gathered (scope: every function)", "gathered"),
+                ("overridden, deleting 50 unlisted", "overridden"),
+            ]
+            timings: dict[str, float] = {}
+            emulator.control("reset", "POST", {"keep_moto": True})
+            for label, book in steps:
+                if book == "overridden":  # 50 configs no entry names: alias live of every sixth function
+                    for name in names[::6][:50]:
+                        client.put_function_event_invoke_config(
+                            FunctionName=name, Qualifier="live", MaximumRetryAttempts=0
+                        )
+                timings[label] = measured_step(emulator, latency, label, books[book])
+            emulator.control("reset", "POST", {"keep_moto": True})
+            loop_create = measured_step(emulator, latency, "single module in a loop, creates", books["loop"])
+            loop_again = measured_step(emulator, latency, "single module in a loop, no change", books["loop"])
+            no_change = loop_again / timings["merged, no change (reads only)"]
+            changing = loop_create / timings["merged, changing all (creates)"]
+            print(f"  {latency:>5}ms  vs the loop: no-change run {no_change:.1f}x faster; changing all {changing:.1f}x")
+    print("  targets: every step <= 1.25x its floor with 0 throttled calls at 20 ms; no-change run >= 5x the loop")
+
+
+def measured_step(emulator: Emulator, latency: int, label: str, book: Path) -> float:
+    emulator.control("faults", "POST", {"throttle_rps": QUOTA, "latency_ms": latency})
+    emulator.clear()
+    seconds, ok = run_playbook(book)
+    calls = emulator.calls()
+    emulator.control("faults", "POST", {"throttle_rps": 0, "latency_ms": 0})
+    throttled = sum(1 for call in calls if call["status"] == 429)
+    shared = [call for call in calls if call["operation"] != "GetFunction"]  # GetFunction has its own quota
+    floor = len(shared) / QUOTA
+    print(
+        f"  {latency:>5}ms  {label:44} {len(calls):>5} {throttled:>5} {'yes' if ok else 'NO':>3} {seconds:>8.1f} "
+        f"{floor:>6.1f} {seconds / floor if floor else 0:.2f}",
+        flush=True,
+    )
+    return seconds
+
+
+SECTIONS = {"calls": section_calls, "adhoc": section_adhoc, "region": section_region, "configs": section_configs}
 
 
 def main() -> int:
