@@ -158,3 +158,12 @@ def test_server_refuses_a_denied_action_that_is_not_an_action_name() -> None:
     )
     assert done.returncode == 2
     assert "'GetQueueUrl' is not an IAM action name" in done.stderr
+
+
+def test_get_function_accepts_a_partial_arn_c10(world):
+    """C10: FunctionName takes ACCOUNT:function:NAME[:QUALIFIER] (DOCUMENTED); moto alone answers 500 to it."""
+    partial = f"123456789012:function:{world.fn}"
+    function = world.strict.get_function(FunctionName=partial)
+    assert function["Configuration"]["FunctionName"] == world.fn
+    aliased = world.strict.get_function(FunctionName=f"{partial}:{world.alias}")
+    assert aliased["Configuration"]["FunctionArn"].endswith(f":{world.fn}:{world.version}")
