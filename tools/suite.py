@@ -356,6 +356,22 @@ def step_format() -> bool:
     return run(tool(VENV, "ruff"), "check", "--no-cache", *paths) == 0 and ok
 
 
+def step_types() -> bool:
+    """mypy on module_utils and the emulator, with pyproject.toml's settings. It runs in the layout, whose parents
+    make the collection's ansible_collections.* imports resolve to these same files; every file must be checked."""
+    log = BUILD / "types.log"
+    status = run(tool(VENV, "mypy"), "--cache-dir", BUILD / "mypy-cache", cwd=LAYOUT, env=tool_env(VENV), log=log)
+    packages = [ROOT / "plugins" / "module_utils", ROOT / "tests" / "emulator"]
+    # mypy counts each .py file, and a package without __init__.py (module_utils) as one more source
+    expected = sum(len(list(package.glob("*.py"))) + (not (package / "__init__.py").exists()) for package in packages)
+    # "Success: no issues found in N source files" or "Found E errors in F files (checked N source files)"
+    checked = re.search(r"(?:no issues found in|\(checked) (\d+) source files?", log.read_text())
+    if not checked or int(checked.group(1)) != expected:
+        print(f"types: mypy should have checked {expected} files: {checked.group(0) if checked else 'no count'}")
+        return False
+    return status == 0
+
+
 def step_sanity() -> bool:
     """ansible-test sanity on every Python this machine has, and no ignore file to hide behind."""
     ignores = list((ROOT / "tests" / "sanity").glob("ignore-*.txt"))
@@ -593,6 +609,7 @@ def needs(*names: str) -> frozenset[str]:
 
 STEPS = {
     "format": Step(step_format, needs(DEV)),  # black and ruff on the checkout itself
+    "types": Step(step_types, needs(DEV, LAYOUT_COPY)),  # mypy resolves ansible_collections.* imports in the layout
     "sanity": Step(step_sanity, needs(DEV, LAYOUT_COPY, PYTHONS, GET_PIP_DEV)),
     "units": Step(step_units, needs(DEV, LAYOUT_COPY)),
     "integration": Step(step_integration, needs(DEV, LAYOUT_COPY, GET_PIP_DEV, EMULATOR)),
