@@ -1,20 +1,31 @@
 # The two commands a newcomer needs (see README.md). Everything else is in tools/.
 PYTHON ?= python3
+EMULATOR_PORT ?= 4566
 
-.PHONY: demo test venv benchmark clean
+.PHONY: demo test venv emulator emulator-stop benchmark clean
 
 ## make demo: create .venv (Python >= 3.12, pinned), start the emulator, run the demo playbook, stop it
 demo:
 	$(PYTHON) tools/bootstrap.py
 	.venv/bin/python tools/demo.py
 
-## make test: the whole suite (what CI runs)
+## make test: the whole suite (what CI runs). The suite runs in .venv and builds .venv-min and .venv-importer
+## itself, only for the steps that use them.
 test:
-	$(PYTHON) tools/bootstrap.py --all
+	$(PYTHON) tools/bootstrap.py
 	.venv/bin/python tools/suite.py
 
 venv:
 	$(PYTHON) tools/bootstrap.py --all
+
+## make emulator: the local AWS emulator in the background on 127.0.0.1:$(EMULATOR_PORT), with sample resources;
+## prints the exports that point the modules (and boto3, the AWS CLI) at it. make emulator-stop stops it by PID.
+emulator:
+	$(PYTHON) tools/bootstrap.py
+	.venv/bin/python tools/emulator.py start --port $(EMULATOR_PORT)
+
+emulator-stop:
+	.venv/bin/python tools/emulator.py stop
 
 ## make benchmark: API calls per task, ad hoc wall time, region-wide listing under the quota
 benchmark:

@@ -6,6 +6,8 @@ An environment is rebuilt only when its interpreter, constraints.txt or its requ
 
     python3 tools/bootstrap.py             # .venv (Python >= 3.12): the demo, the tools, the tests
     python3 tools/bootstrap.py --all       # also .venv-min (oldest ansible-core) and .venv-importer
+
+tools/suite.py builds the other two only for the steps that use them.
 """
 
 from __future__ import annotations
@@ -76,14 +78,28 @@ def find_python(low: tuple[int, int], high: tuple[int, int] | None) -> str:
     )
 
 
-def ensure(name: str) -> Path:
-    directory, low, high, requirements = ENVIRONMENTS[name]
-    venv = ROOT / directory
-    requirements_file = ROOT / "tools" / "requirements" / requirements
+def _stamp(name: str) -> tuple[str, str]:
+    """(interpreter, stamp): what the environment is built from; a different stamp means a rebuild."""
+    low, high, requirements = ENVIRONMENTS[name][1:]
     python = find_python(low, high)
+    requirements_file = ROOT / "tools" / "requirements" / requirements
     stamp = hashlib.sha256(
         python.encode() + CONSTRAINTS.read_bytes() + requirements_file.read_bytes() + Path(__file__).read_bytes()
     ).hexdigest()
+    return python, stamp
+
+
+def is_current(name: str) -> bool:
+    """Whether the environment exists and was built from what its stamp covers now (nothing is built)."""
+    stamp_file = ROOT / ENVIRONMENTS[name][0] / ".bootstrap-stamp"
+    return stamp_file.exists() and stamp_file.read_text() == _stamp(name)[1]
+
+
+def ensure(name: str) -> Path:
+    directory, requirements = ENVIRONMENTS[name][0], ENVIRONMENTS[name][3]
+    venv = ROOT / directory
+    requirements_file = ROOT / "tools" / "requirements" / requirements
+    python, stamp = _stamp(name)
     stamp_file = venv / ".bootstrap-stamp"
     if stamp_file.exists() and stamp_file.read_text() == stamp:
         return venv

@@ -357,7 +357,7 @@ def validate_destination(half: str, arn: str, target: Target, region: Optional[s
         raise ParameterError(half, f"The {label} {arn!r} is the function itself; AWS refuses that.")
 
 
-def _is_same_function(destination: re.Match, target: Target, region: Optional[str]) -> bool:
+def _is_same_function(destination: re.Match[str], target: Target, region: Optional[str]) -> bool:
     """True when a Lambda destination names the target function (any qualifier).
 
     A bare function name carries no account, so only a destination in another account with the same name
