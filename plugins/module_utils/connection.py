@@ -35,7 +35,7 @@ try:
     from botocore.exceptions import ProxyConnectionError
     from botocore.exceptions import SSLError
 
-    CONNECT_ERRORS: tuple[type, ...] = (EndpointConnectionError, ConnectTimeoutError, ProxyConnectionError)
+    CONNECT_ERRORS: tuple[type[Exception], ...] = (EndpointConnectionError, ConnectTimeoutError, ProxyConnectionError)
 
     HAS_BOTOCORE = True
 except ImportError:
@@ -334,8 +334,8 @@ def _retry_limits(caught_exception: Optional[BaseException] = None, attempts: in
     """
     if isinstance(caught_exception, SSLError):
         raise caught_exception
-    if isinstance(caught_exception, CONNECT_ERRORS):
-        caught_exception.attempts = attempts  # type: ignore[attr-defined]
+    if caught_exception is not None and isinstance(caught_exception, CONNECT_ERRORS):
+        setattr(caught_exception, "attempts", attempts)  # noqa: B010  botocore's exceptions have no such field
         if attempts >= CONNECT_ATTEMPTS:
             raise caught_exception
 

@@ -49,14 +49,14 @@ _GLOB_RE = re.compile(r"^[a-zA-Z0-9_*?\[\]!-]{1,64}$")
 class Entry(NamedTuple):
     """One `config` item, checked: which function(s) and qualifier, and the settings it names."""
 
-    index: int
+    position: int  # in `config`
     pattern: Optional[str]  # a glob of function names, or None when the entry names one function
     target: Optional[Target]  # the function it names (None for a glob)
     qualifier: str
     request: Request
 
     def option(self, name: str) -> str:
-        return f"config[{self.index}].{name}"
+        return f"config[{self.position}].{name}"
 
 
 class Desired(NamedTuple):
@@ -161,7 +161,7 @@ def parse_scope(scope: Optional[list[str]], entries: list[Entry], state: str) ->
         if entry.target is not None and not in_scope(entry.target.name, scope):
             raise ParameterError(
                 "scope",
-                f"config[{entry.index}] names function {entry.target.name}, which no scope pattern matches: every "
+                f"config[{entry.position}] names function {entry.target.name}, which no scope pattern matches: every "
                 "config the task touches must be in scope.",
             )
     return scope

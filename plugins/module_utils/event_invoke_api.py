@@ -135,7 +135,7 @@ def list_function_names(client: Any) -> Iterator[str]:
     """The names of every function in the client's region, page by page (ListFunctions)."""
     params: dict[str, Any] = {"MaxItems": LIST_PAGE_SIZE}
     while True:
-        page = call(client.list_functions, **params)
+        page = call(client.list_functions, **params) or {}
         for function in page.get("Functions", []):
             yield function["FunctionName"]
         if not page.get("NextMarker"):

@@ -258,8 +258,8 @@ class Preflight:
         for request in requests:
             role = request.function.role
             if role:
-                pairs = required_permissions(parse_destination(request.arn))
-                by_role.setdefault(role, set()).update(p for p in pairs if (role, p) not in self._decisions)
+                needed = required_permissions(parse_destination(request.arn))
+                by_role.setdefault(role, set()).update(p for p in needed if (role, p) not in self._decisions)
         for role, pairs in by_role.items():
             if not pairs:
                 continue

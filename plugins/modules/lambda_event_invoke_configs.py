@@ -315,7 +315,9 @@ def run(module):
     )
     expansion = desired.expand(state, entries, scope, listed, connection.region)
     for entry in expansion.unmatched:
-        module.warn(f"config[{entry.index}].function_name {entry.pattern!r} matched no function; it changes nothing.")
+        module.warn(
+            f"config[{entry.position}].function_name {entry.pattern!r} matched no function; it changes nothing."
+        )
     options = Options(
         state=state,
         check_mode=module.check_mode or state == desired.GATHERED,

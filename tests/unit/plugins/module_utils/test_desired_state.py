@@ -171,7 +171,7 @@ def test_globs_expand_and_later_entries_override_earlier_ones_setting_by_setting
 
 def test_a_glob_that_matches_nothing_is_reported():
     result = expanded(MERGED, [entry("ordrs-*", maximum_retry_attempts=1)])
-    assert result.functions == {} and [e.index for e in result.unmatched] == [0]
+    assert result.functions == {} and [e.position for e in result.unmatched] == [0]
 
 
 def test_scope_bounds_what_globs_match():
