@@ -122,32 +122,31 @@ def test_alias_version_and_latest_are_separate_configs(run):
         assert result["event_invoke_config"]["qualifier"] == qualifier
 
 
-def every_form(run, qualifier: str) -> list[dict]:
-    name, function_arn = fn(run)["name"], fn(run)["arn"]
-    account = function_arn.split(":")[4]
-    forms = [
-        {"function_name": name, "qualifier": qualifier},
-        {"function_name": f"{name}:{qualifier}"},
-        {"function_name": f"{name}:{qualifier}", "qualifier": qualifier},
-        {"function_name": function_arn, "qualifier": qualifier},
-        {"function_name": f"{function_arn}:{qualifier}"},
-        {"function_name": f"{account}:function:{name}", "qualifier": qualifier},
-        {"function_name": f"{account}:function:{name}:{qualifier}"},
-    ]
-    if qualifier == "$LATEST":
-        forms += [{"function_name": name}, {"function_name": function_arn}]
-    return forms
+# Every FunctionName form AWS accepts (C10), with {name}, {arn}, {account} and {q} filled in when the case runs.
+FORMS = [
+    {"function_name": "{name}", "qualifier": "{q}"},
+    {"function_name": "{name}:{q}"},
+    {"function_name": "{name}:{q}", "qualifier": "{q}"},
+    {"function_name": "{arn}", "qualifier": "{q}"},
+    {"function_name": "{arn}:{q}"},
+    {"function_name": "{account}:function:{name}", "qualifier": "{q}"},
+    {"function_name": "{account}:function:{name}:{q}"},
+]
+LATEST_FORMS = [{"function_name": "{name}"}, {"function_name": "{arn}"}]  # no qualifier at all means $LATEST (C9)
 
 
-@pytest.mark.parametrize("qualifier", ["$LATEST", "live", "1"])
-def test_every_function_name_form_addresses_the_same_config(run, qualifier):
+@pytest.mark.parametrize(
+    ("qualifier", "form"),
+    [(q, form) for q in ("$LATEST", "live", "1") for form in FORMS] + [("$LATEST", form) for form in LATEST_FORMS],
+)
+def test_every_function_name_form_addresses_the_same_config(run, qualifier, form):
     present(run, qualifier=qualifier, maximum_event_age_in_seconds=300)
-    for form in every_form(run, qualifier):
-        run.clear()
-        result = present(run, maximum_event_age_in_seconds=300, **form)
-        assert result["changed"] is False, form
-        assert result["event_invoke_config"]["function_arn"] == f"{fn(run)['arn']}:{qualifier}", form
-        assert run.calls() == [GET], form
+    run.clear()
+    values = {"name": fn(run)["name"], "arn": fn(run)["arn"], "account": fn(run)["arn"].split(":")[4], "q": qualifier}
+    result = present(run, maximum_event_age_in_seconds=300, **{k: v.format(**values) for k, v in form.items()})
+    assert result["changed"] is False
+    assert result["event_invoke_config"]["function_arn"] == f"{fn(run)['arn']}:{qualifier}"
+    assert run.calls() == [GET]
 
 
 # ---------------------------------------------------------------------------------------------- check and diff
@@ -246,45 +245,51 @@ def test_a_missing_function_fails_with_aws_message(run):
     assert result["error"]["code"] == "ResourceNotFoundException"
 
 
-def bad_inputs(world) -> list[tuple[str, dict, str]]:
-    name, function_arn = world["functions"][0]["name"], world["functions"][0]["arn"]
-    return [
-        ("retries-high", {"maximum_retry_attempts": 3}, "maximum_retry_attempts"),
-        ("retries-negative", {"maximum_retry_attempts": -1}, "maximum_retry_attempts"),
-        ("age-low", {"maximum_event_age_in_seconds": 59}, "maximum_event_age_in_seconds"),
-        ("age-high", {"maximum_event_age_in_seconds": 21601}, "maximum_event_age_in_seconds"),
-        ("s3-on-success", {"on_success": world["bucket"]["arn"]}, "on_success"),
-        ("iam-destination", {"on_failure": "arn:aws:iam::123456789012:role/x"}, "on_failure"),
-        ("not-an-arn", {"on_failure": "https://sqs.us-east-1.amazonaws.com/123456789012/q"}, "on_failure"),
-        ("self-destination", {"on_success": function_arn}, "on_success"),
-        ("self-destination-alias", {"on_failure": f"{function_arn}:live"}, "on_failure"),
-        ("conflicting-qualifier", {"function_name": f"{name}:live", "qualifier": "1"}, "qualifier"),
-        ("bad-qualifier", {"qualifier": "bad qual!"}, "qualifier"),
-        ("empty-name", {"function_name": ""}, "function_name"),
-        ("long-name", {"function_name": "f" * 65}, "function_name"),
-        ("bad-name", {"function_name": "my function"}, "function_name"),
-        ("arn-other-region", {"function_name": function_arn.replace("us-east-1", "eu-west-1")}, "function_name"),
-        ("absent-with-settings", {"state": "absent", "maximum_retry_attempts": 1}, "maximum_retry_attempts"),
-        ("profile-and-keys", {"profile": "prod"}, "profile"),
-        ("max-attempts-zero", {"max_attempts": 0}, "max_attempts"),
-        ("retries-boolean", {"maximum_retry_attempts": True}, "maximum_retry_attempts"),
-        ("age-boolean", {"maximum_event_age_in_seconds": False}, "maximum_event_age_in_seconds"),
-        ("fifo-queue", {"on_failure": world["queue"]["arn"] + ".fifo"}, "on_failure"),
-        ("fifo-topic", {"on_success": world["topic"]["arn"] + ".fifo"}, "on_success"),
-        ("aws-config-type", {"aws_config": {"retries": "x"}}, "aws_config"),
-        ("purge-with-absent", {"state": "absent", "purge": True}, "purge"),
-    ]
+# (id, params, option at fault). Placeholders in braces are filled from the world when the case runs: {name},
+# {arn} (the first function's), {queue}, {topic}, {bucket} (destinations' ARNs).
+BAD_INPUTS = [
+    ("retries-high", {"maximum_retry_attempts": 3}, "maximum_retry_attempts"),
+    ("retries-negative", {"maximum_retry_attempts": -1}, "maximum_retry_attempts"),
+    ("age-low", {"maximum_event_age_in_seconds": 59}, "maximum_event_age_in_seconds"),
+    ("age-high", {"maximum_event_age_in_seconds": 21601}, "maximum_event_age_in_seconds"),
+    ("s3-on-success", {"on_success": "{bucket}"}, "on_success"),
+    ("iam-destination", {"on_failure": "arn:aws:iam::123456789012:role/x"}, "on_failure"),
+    ("not-an-arn", {"on_failure": "https://sqs.us-east-1.amazonaws.com/123456789012/q"}, "on_failure"),
+    ("self-destination", {"on_success": "{arn}"}, "on_success"),
+    ("self-destination-alias", {"on_failure": "{arn}:live"}, "on_failure"),
+    ("conflicting-qualifier", {"function_name": "{name}:live", "qualifier": "1"}, "qualifier"),
+    ("bad-qualifier", {"qualifier": "bad qual!"}, "qualifier"),
+    ("empty-name", {"function_name": ""}, "function_name"),
+    ("long-name", {"function_name": "f" * 65}, "function_name"),
+    ("bad-name", {"function_name": "my function"}, "function_name"),
+    ("arn-other-region", {"function_name": "arn:aws:lambda:eu-west-1:123456789012:function:{name}"}, "function_name"),
+    ("absent-with-settings", {"state": "absent", "maximum_retry_attempts": 1}, "maximum_retry_attempts"),
+    ("profile-and-keys", {"profile": "prod"}, "profile"),
+    ("max-attempts-zero", {"max_attempts": 0}, "max_attempts"),
+    ("retries-boolean", {"maximum_retry_attempts": True}, "maximum_retry_attempts"),
+    ("age-boolean", {"maximum_event_age_in_seconds": False}, "maximum_event_age_in_seconds"),
+    ("fifo-queue", {"on_failure": "{queue}.fifo"}, "on_failure"),
+    ("fifo-topic", {"on_success": "{topic}.fifo"}, "on_success"),
+    ("aws-config-type", {"aws_config": {"retries": "x"}}, "aws_config"),
+    ("purge-with-absent", {"state": "absent", "purge": True}, "purge"),
+]
 
 
-def test_bad_input_is_refused_before_any_api_call(run):
-    for case, params, option in bad_inputs(run.world):
-        run.clear()
-        params = {"maximum_retry_attempts": 1, **params} if not case.startswith(("absent", "purge")) else params
-        result = present(run, **params)
-        assert result["failed"], case
-        assert option in result["msg"], (case, result["msg"])
-        assert result.get("option") in (option, None), case
-        assert run.calls() == [], case
+def filled(run, params: dict) -> dict:
+    world = {"name": fn(run)["name"], "arn": fn(run)["arn"], **{k: arn(run, k) for k in ("queue", "topic", "bucket")}}
+    return {k: v.format(**world) if isinstance(v, str) else v for k, v in params.items()}
+
+
+@pytest.mark.parametrize(("case", "params", "option"), BAD_INPUTS, ids=[case[0] for case in BAD_INPUTS])
+def test_bad_input_is_refused_before_any_api_call(run, case, params, option):
+    params = filled(run, params)
+    if not case.startswith(("absent", "purge")):
+        params = {"maximum_retry_attempts": 1, **params}
+    result = present(run, **params)
+    assert result["failed"]
+    assert option in result["msg"], result["msg"]
+    assert result.get("option") in (option, None)
+    assert run.calls() == []
 
 
 def test_mutually_exclusive_options_are_refused(run):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import boto3
+import pytest
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api
 from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_config as main_module
@@ -48,22 +49,29 @@ def test_one_function_returns_every_qualifier_sorted_in_the_main_modules_shape(r
     assert run.calls() == [LIST]
 
 
-def test_a_qualifier_costs_one_get_and_returns_one_entry(run):
+@pytest.mark.parametrize("form", [{"function_name": "{name}", "qualifier": "live"}, {"function_name": "{name}:live"}])
+def test_a_qualifier_costs_one_get_and_returns_one_entry(run, form):
     name, made = three_configs(run)
-    for form in ({"function_name": name, "qualifier": "live"}, {"function_name": f"{name}:live"}):
-        run.clear()
-        result = run(module, **form)
-        assert result["event_invoke_configs"] == [made[0]]
-        assert run.calls() == ["GetFunctionEventInvokeConfig"]
+    run.clear()
+    result = run(module, **{key: value.format(name=name) for key, value in form.items()})
+    assert result["event_invoke_configs"] == [made[0]]
+    assert run.calls() == ["GetFunctionEventInvokeConfig"]
 
 
-def test_missing_function_or_qualifier_is_an_empty_list(run):
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"function_name": "no-such-function"},
+        {"function_name": "{name}", "qualifier": "nope"},
+        {"function_name": "{other}"},
+    ],
+    ids=["missing-function", "missing-qualifier", "function-without-configs"],
+)
+def test_missing_function_or_qualifier_is_an_empty_list(run, form):
     three_configs(run)
-    name = run.world["functions"][0]["name"]
-    for form in ({"function_name": "no-such-function"}, {"function_name": name, "qualifier": "nope"}):
-        result = run(module, **form)
-        assert result["event_invoke_configs"] == [] and not result["failed"], form
-    assert run(module, function_name=run.world["functions"][1]["name"])["event_invoke_configs"] == []
+    names = {"name": run.world["functions"][0]["name"], "other": run.world["functions"][1]["name"]}
+    result = run(module, **{key: value.format(**names) for key, value in form.items()})
+    assert result["event_invoke_configs"] == [] and not result["failed"]
 
 
 def test_feeding_every_entry_back_changes_nothing(run):
