@@ -1,7 +1,8 @@
 """make demo: start the local AWS emulator, create a sample function, run the demo playbook, stop the emulator.
 
-The playbook (tools/demo/playbook.yml) is the module's showcase: create, the idempotent re-run, a change with
---diff, check mode, the info module, delete, with the API calls each task made (read from the emulator's log).
+The playbook (tools/demo/playbook.yml) is the modules' showcase: create, the idempotent re-run, a change with
+--diff, check mode (and what it knows AWS would refuse), the info module, delete, then a region's configs as one
+desired state, with the API calls each task made (read from the emulator's log).
 """
 
 from __future__ import annotations
@@ -45,13 +46,13 @@ def main() -> int:
         endpoint = (STATE / "endpoint").read_text().strip()
         fixtures = ROOT / "tests" / "integration" / "targets" / "setup_lambda_fixtures" / "files" / "lambda_fixtures.py"
         created = subprocess.run(
-            [python, str(fixtures), "create", "--prefix", "demo", "--endpoint-url", endpoint, "--region", "us-east-1"],
+            [python, str(fixtures), "create", "--prefix", "demo", "--endpoint-url", endpoint, "--functions", "3"],
             env=env,
             check=True,
             capture_output=True,
             text=True,
         ).stdout
-        print(f"Emulator at {endpoint}; created a function with version 1, alias live, an SQS queue and an SNS topic.")
+        print(f"Emulator at {endpoint}; created 3 functions (version 1, alias live), a queue, a topic, a bus, a bucket.")
         playbook = ROOT / "tools" / "demo" / "playbook.yml"
         extra = json.dumps({"endpoint_url": endpoint, "fixtures": json.loads(created)})
         return subprocess.run(["ansible-playbook", str(playbook), "-e", extra], env=env, check=False).returncode

@@ -147,7 +147,7 @@ class DestinationCheck(NamedTuple):
 def refusal_message(checks: list[DestinationCheck], check_mode: bool) -> str:
     """Why a write is (or would be) refused, one sentence per refused destination."""
     refused = [check.message() for check in checks if check.outcome in REFUSED]
-    ending = " AWS would refuse the write (C11); a real run would fail the same way." if check_mode else ""
+    ending = " AWS would refuse the write; a real run would fail the same way." if check_mode else ""
     return " ".join(refused) + ending
 
 
