@@ -2,7 +2,7 @@
 
 moto serves every AWS API (IAM, Lambda functions/versions/aliases, SQS, SNS, S3, EventBridge); the five
 event-invoke-config operations are answered by ``event_invoke.py``, which follows
-``reference/aws-lambda-event-invoke-config.md`` instead of moto's implementation. Put/Update also check that the
+``docs/aws-behaviour.md`` instead of moto's implementation. Put/Update also check that the
 execution role may use a destination, ``iam:SimulatePrincipalPolicy`` is answered from the same policy evaluator and
 ListFunctions is paged like AWS. Faults (throttling, conflicts, server errors, latency, destination and permission
 propagation, AccessDenied for chosen IAM actions) can be injected, and every request is logged.

@@ -1,6 +1,6 @@
 """The five Lambda event-invoke-config operations, as real AWS behaves.
 
-Spec: ``reference/aws-lambda-event-invoke-config.md`` (cases C1-C18). moto's own implementation of these
+Spec: ``docs/aws-behaviour.md`` (cases C1-C18). moto's own implementation of these
 operations is wrong in most cases that matter (it ignores the qualifier, Put appends, Update is a Put, List returns
 one item), so the emulator answers them here and reads moto's backends only to learn what exists.
 
