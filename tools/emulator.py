@@ -85,11 +85,12 @@ def start(ctl: ModuleType, port: int) -> int:
             return 1
         print(f"The AWS emulator is running at {endpoint} (log: {STATE / 'server.log'}), with:")
         print(create_fixtures(endpoint))
-    lines = exports(endpoint)
+    # The file carries everything the printed lines do: sourcing it must be enough to run the README's commands.
+    lines = [*exports(endpoint), f"export ANSIBLE_COLLECTIONS_PATH={shlex.quote(str(COLLECTIONS))}"]
     (STATE / "env").write_text("\n".join(lines) + "\n")
     print("\nTo use it from a shell (or: . build/local-emulator/env):\n")
-    print("\n".join(lines))
-    print(f"export ANSIBLE_COLLECTIONS_PATH={shlex.quote(str(COLLECTIONS))}  # this checkout as the collection")
+    print("\n".join(lines[:-1]))
+    print(f"{lines[-1]}  # this checkout as the collection")
     print("\nmake emulator-stop stops it.")
     return 0
 

@@ -135,11 +135,9 @@ def _read_and_plan(client: Any, item: _Function, options: Options) -> None:
             item.fail(qualifier, str(error))
         return
     if item.current is None and options.state in WRITING_STATES:
+        error = str(api.missing_function(item.target, "ListFunctionEventInvokeConfigs"))
         for qualifier in sorted(item.desired):
-            item.fail(
-                qualifier,
-                str(api.missing_target(item.target._replace(qualifier=qualifier), "ListFunctionEventInvokeConfigs")),
-            )
+            item.fail(qualifier, error)
         return
     item.actions = plan_function(options.state, item.target, item.desired, item.current, options.delete_unlisted)
 

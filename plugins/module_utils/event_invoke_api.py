@@ -60,6 +60,14 @@ def missing_target(target: Target, operation: str, check_mode: bool = False) -> 
     )
 
 
+def missing_function(target: Target, operation: str) -> AwsError:
+    """The function itself does not exist (what a List 404 means, C13)."""
+    return AwsError(
+        f"The function {target.function_name} does not exist ({operation} returned ResourceNotFoundException).",
+        NOT_FOUND[0],
+    )
+
+
 def get_config(client: Any, target: Target) -> Optional[EventInvokeConfig]:
     """The config, or None when there is none (AWS gives the same 404 when the function itself is missing, C7)."""
     item = call(
