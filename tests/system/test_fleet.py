@@ -1,4 +1,4 @@
-"""The fleet example (docs/examples/fleet), run with plain ansible-playbook over the whole inventory.
+"""The fleet example (docs/examples/fleet), run as AWX runs it and with plain ansible-playbook.
 
 One inventory host per account/region pair; each host applies its whole desired state with one
 lambda_event_invoke_configs task (state=overridden, a scope per host). Two regions of the emulator stand for two
@@ -7,20 +7,44 @@ pairs. In each, before the run:
     orders-api, orders-worker   in scope (orders-*), each with version 1 and alias live
     billing-report              outside scope, with a config of its own that nothing may read for deletion or delete
     orders-worker:$LATEST       a config in scope that the desired state does not name: the run must delete it
+
+The AWX test runs the example as two job slices at the same time, each an `ansible_runner.run` of its own over a
+private data dir of its own (awx_job.py): the slice's inventory, the job template's extra variables (the endpoint),
+and the credential's environment variables, with the session token only as AWS_SECURITY_TOKEN as older AWX injects
+it. Nothing else tells the modules where to go: no AWS_REGION, no AWS_URL.
+
+Which slice made a request: each slice ran only its own host (its stats and events); every config its task reports
+carries an ARN of that host's region (AWS builds it from the region the request was signed for); and the emulator
+logs the signing region of every request. So "slice k touched only its host's region" is: each region's log holds
+exactly one host's calls (a slice that strayed would add calls to the other's region), and no other region was
+called.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+import yaml
+from awx_job import events
+from awx_job import prepare
+from awx_job import run_arguments
+from awx_job import script_data
+from awx_job import slice_hosts
 from conftest import ACCESS_KEY
+from conftest import COMMAND_TIMEOUT
 from conftest import DELETE
 from conftest import LIST
 from conftest import PUT
 from conftest import REPO_ROOT
 from conftest import SECRET_KEY
+from conftest import SESSION_TOKEN
 from conftest import ansible_bin
 from conftest import settings_of
 
@@ -29,8 +53,11 @@ from ansible_collections.cloudops.aws_lambda.tests.integration.targets.setup_lam
 )
 
 FLEET = REPO_ROOT / "docs" / "examples" / "fleet"
+AWX_JOB = Path(os.path.abspath(__file__)).parent / "awx_job.py"
 HOSTS = {"production-us-east-1": "us-east-1", "production-eu-west-1": "eu-west-1"}
 FUNCTIONS = ("orders-api", "orders-worker", "billing-report")
+APPLY_TASK = "Apply the pair's desired state; configs in its scope that it does not name are deleted"
+SUMMARY_TASK = 'Summarise the changes, one "action function:qualifier" per config'
 
 
 def settings(retries: int | None, age: int | None) -> dict[str, Any]:
@@ -181,3 +208,163 @@ def test_the_example_converges_with_ansible_playbook_and_forks(emulator, fleet):
     assert again.rc == 0, again.transcript
     assert {host: counts["changed"] for host, counts in again.recap().items()} == dict.fromkeys(HOSTS, 0)
     assert calls_by_region(lambda_requests(emulator)) == expected_calls(list(HOSTS), changed=False)
+
+
+# ---------------------------------------------------------------------------------------------- AWX
+
+
+class SliceJob:
+    """One slice job of AWX: its hosts, its private data dir, its ansible-runner process and what that returned."""
+
+    def __init__(self, hosts: list[str], directory: Path, ident: str, process: subprocess.Popen) -> None:
+        self.hosts = hosts
+        self.directory = directory
+        self.ident = ident
+        self.process = process
+        self.result: dict[str, Any] = {}
+        self.output = ""
+
+    def wait(self) -> None:
+        stdout, stderr = self.process.communicate(timeout=COMMAND_TIMEOUT)
+        self.output = f"{stdout}\n{stderr}"
+        self.result = json.loads(stdout.strip().splitlines()[-1]) if stdout.strip() else {}
+
+    @property
+    def transcript(self) -> str:
+        """For assertion messages: the runner's answer and the job's stdout."""
+        stdout = self.directory / "artifacts" / self.ident / "stdout"
+        return f"slice {self.hosts}: {self.output}\n{stdout.read_text() if stdout.is_file() else '(no stdout)'}"
+
+    def events(self) -> list[dict[str, Any]]:
+        return events(self.directory, self.ident)
+
+    def task_results(self, task: str) -> dict[str, dict[str, Any]]:
+        """The result of `task` for each host it ran on."""
+        return {
+            event["event_data"]["host"]: event["event_data"]["res"]
+            for event in self.events()
+            if event["event"] in ("runner_on_ok", "runner_on_failed") and event["event_data"]["task"] == task
+        }
+
+
+def run_slices(fleet, emulator, base: Path, count: int = 2) -> list[SliceJob]:
+    """The example as a job sliced `count` ways: every slice prepared, all started, then all waited for."""
+    inventory = yaml.safe_load((FLEET / "inventory.yml").read_text())
+    hosts = [host for group in inventory.values() for host in group["hosts"]]
+    credential = {  # an "Amazon Web Services" credential with an STS token, as older AWX injects it
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_SECURITY_TOKEN": SESSION_TOKEN,
+    }
+    envvars = {
+        **credential,
+        # The installed collection only (the execution environment's), never one found on sys.path.
+        "ANSIBLE_COLLECTIONS_PATH": fleet.collections,
+        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+    }
+    # The process that runs runner: the suite's clean environment, without anything AWS or collection related that
+    # the job itself must bring (runner adds `envvars` on top of it).
+    environment = fleet.environment(
+        {
+            "AWS_ACCESS_KEY_ID": None,
+            "AWS_SECRET_ACCESS_KEY": None,
+            "AWS_REGION": None,
+            "AWS_URL": None,
+            "ANSIBLE_COLLECTIONS_PATH": None,
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": None,
+            "ANSIBLE_PYTHON_INTERPRETER": None,
+        }
+    )
+    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
+    assert not {"AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_URL"} & {*environment, *envvars}
+    jobs = []
+    for number in range(1, count + 1):
+        mine = slice_hosts(hosts, number, count)
+        directory = prepare(
+            base / f"slice-{number}",
+            project=[FLEET / "apply.yml", FLEET / "desired_state.yml"],
+            inventory=script_data(inventory, mine),
+            extravars={"aws_endpoint_url": emulator.endpoint},
+        )
+        ident = f"fleet-slice-{number}"
+        # Not run(): the slices must run at the same time. SliceJob.wait waits for each.
+        process = subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, str(AWX_JOB)],
+            env=environment,
+            cwd=fleet.home,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdin is not None
+        process.stdin.write(json.dumps(run_arguments(directory, "apply.yml", envvars, forks=2, ident=ident)))
+        process.stdin.close()  # runner starts now; the next slice's starts without waiting for this one
+        process.stdin = None  # so that communicate() in SliceJob.wait does not flush the closed pipe
+        jobs.append(SliceJob(mine, directory, ident, process))
+    for job in jobs:
+        job.wait()
+    return jobs
+
+
+def secrets_in(job: SliceJob) -> list[str]:
+    """Which of what AWX keeps and shows of a job, its events and its stdout, holds the secret key or the token.
+    (Runner's own `command` file records the whole environment; AWX deletes the private data dir after the job.)"""
+    artifacts = job.directory / "artifacts" / job.ident
+    shown = [*artifacts.glob("job_events/*.json"), artifacts / "stdout", artifacts / "stderr"]
+    return [
+        str(path)
+        for path in shown
+        if path.is_file() and any(secret.encode() in path.read_bytes() for secret in (SECRET_KEY, SESSION_TOKEN))
+    ]
+
+
+def test_awx_job_slices_run_side_by_side_stay_in_their_regions_and_converge_the_fleet(emulator, fleet, tmp_path):
+    jobs = run_slices(fleet, emulator, tmp_path / "first")
+
+    assert [job.hosts for job in jobs] == [["production-eu-west-1"], ["production-us-east-1"]]
+    for job in jobs:
+        assert (job.result.get("status"), job.result.get("rc")) == ("successful", 0), job.transcript
+        stats = job.result["stats"]
+        assert set(stats["processed"]) == set(job.hosts), job.transcript  # the slice's inventory held only its hosts
+        assert stats["changed"] == dict.fromkeys(job.hosts, 1) and not stats["failures"], job.transcript
+        applied = job.task_results(APPLY_TASK)
+        assert set(applied) == set(job.hosts), job.transcript
+        for host, result in applied.items():
+            # AWS (the emulator) answered each of this slice's writes with an ARN of this slice's region.
+            configs = [change[side] for change in result["changes"] for side in ("before", "after") if change[side]]
+            assert {config["function_arn"].split(":")[3] for config in configs} == {HOSTS[host]}, result["changes"]
+            reported = [
+                (change["action"], change["function_name"], change["qualifier"]) for change in result["changes"]
+            ]
+            assert reported == CHANGES[host], job.transcript
+            assert result["failed_configs"] == [], job.transcript
+        summaries = {host: result["msg"] for host, result in job.task_results(SUMMARY_TASK).items()}
+        assert summaries == {host: [f"{a} {n}:{q}" for a, n, q in CHANGES[host]] for host in job.hosts}
+        assert secrets_in(job) == []
+
+    entries = lambda_requests(emulator)
+    # Each region got exactly one host's calls, those of the slice that ran the host of that region, and no other
+    # region was called: a slice that strayed would show as extra calls in the other slice's region.
+    assert calls_by_region(entries) == expected_calls(list(HOSTS)), entries
+    # AWS_SECURITY_TOKEN alone reached AWS: every Lambda call was signed with the session token.
+    assert [entry for entry in entries if entry["session_token"] is not True] == []
+    for region, after in AFTER.items():
+        assert configs_in(emulator.endpoint, region) == after, region
+    assert_outside_scope_untouched(emulator, entries)
+
+    # A second run of both slices, each again a new job with a new private data dir, changes nothing.
+    emulator.clear_requests()
+    again = run_slices(fleet, emulator, tmp_path / "again")
+    for job in again:
+        assert (job.result.get("status"), job.result.get("rc")) == ("successful", 0), job.transcript
+        assert set(job.result["stats"]["processed"]) == set(job.hosts), job.transcript
+        assert not any(job.result["stats"]["changed"].values()), job.transcript
+        assert {host: result["changed"] for host, result in job.task_results(APPLY_TASK).items()} == dict.fromkeys(
+            job.hosts, False
+        )
+    entries = lambda_requests(emulator)
+    assert calls_by_region(entries) == expected_calls(list(HOSTS), changed=False), entries
+    assert [entry for entry in entries if entry["session_token"] is not True] == []
+    for region, after in AFTER.items():
+        assert configs_in(emulator.endpoint, region) == after, region
