@@ -233,10 +233,12 @@ class EmulatorApp:
                 "time": round(time.time(), 3),
                 "service": info.service,
                 "operation": info.operation,
+                "region": info.region,
                 "function_name": function_name,
                 "qualifier": qualifier,
                 "status": status,
                 "fault": fault,
+                "session_token": info.session_token,
             }
         )
 

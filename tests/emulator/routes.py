@@ -78,6 +78,7 @@ class RequestInfo:
     path_params: dict[str, str]
     query: dict[str, list[str]]
     body: bytes
+    session_token: bool = False  # the request carried X-Amz-Security-Token (header, or query of a presigned URL)
 
     def query_value(self, key: str) -> str | None:
         values = self.query.get(key)
@@ -147,7 +148,8 @@ def describe(environ: dict[str, Any]) -> RequestInfo:
     else:
         body = _small_body(environ)
         operation, params = _other_operation(environ, query, body), {}
-    return RequestInfo(service, operation, region or "us-east-1", access_key, params, query, body)
+    token = bool(environ.get("HTTP_X_AMZ_SECURITY_TOKEN") or query.get("X-Amz-Security-Token"))
+    return RequestInfo(service, operation, region or "us-east-1", access_key, params, query, body, token)
 
 
 def _lambda_operation(method: str, path: str, query: dict[str, list[str]]) -> tuple[str, dict[str, str]]:

@@ -97,6 +97,30 @@ def test_request_log_records_injected_faults(world: World) -> None:
     ]
 
 
+def test_request_log_records_the_signing_region_and_whether_a_session_token_was_sent(fresh_emulator: Emulator) -> None:
+    import boto3
+
+    def lambda_client(region: str, **token: str) -> Any:
+        return boto3.client(
+            "lambda",
+            region_name=region,
+            endpoint_url=fresh_emulator.endpoint_url,
+            aws_access_key_id="ASIATEMPORARY",
+            aws_secret_access_key="testing",
+            **token,
+        )
+
+    lambda_client("eu-west-1", aws_session_token="a-temporary-token").list_functions()
+    lambda_client("us-east-1").list_functions()
+    entries = fresh_emulator.requests()
+    assert [(e["operation"], e["region"], e["session_token"]) for e in entries] == [
+        ("ListFunctions", "eu-west-1", True),
+        ("ListFunctions", "us-east-1", False),
+    ]
+    assert "a-temporary-token" not in json.dumps(entries)  # the log says whether, never what
+    assert [e["region"] for e in fresh_emulator.requests(session_token="True")] == ["eu-west-1"]
+
+
 # --- control endpoints ----------------------------------------------------------------------------------------------
 
 
