@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
-FIXTURES = ROOT / "tests" / "integration" / "targets" / "setup_lambda_fixtures" / "files" / "lambda_fixtures.py"
+FIXTURES = ROOT / "tests" / "support" / "world.py"
 CTL = "ansible_collections.cloudops.aws_lambda.tests.emulator.ctl"
 MODULE = "cloudops.aws_lambda.lambda_event_invoke_config"
 INFO = "cloudops.aws_lambda.lambda_event_invoke_config_info"
@@ -42,6 +42,9 @@ def collections_dir() -> Path:
         link.symlink_to(ROOT, target_is_directory=True)
     return base
 
+
+sys.path.insert(0, str(collections_dir()))
+from ansible_collections.cloudops.aws_lambda.tests.support import request_log  # importable only after the line above
 
 ENV = {
     **os.environ,
@@ -219,7 +222,7 @@ def run_info(emulator: Emulator) -> tuple:
     emulator.clear()
     seconds, result = adhoc(INFO, f"endpoint_url={emulator.endpoint}")
     calls = emulator.calls()
-    throttled = sum(1 for call in calls if call["status"] == 429)
+    throttled = request_log.throttled(calls)
     configs = len(result.get("event_invoke_configs", []))
     return (INFO.rsplit(".", maxsplit=1)[-1], len(calls), throttled, bool(result.get("failed")), configs, seconds)
 
@@ -240,7 +243,7 @@ def run_sequential(emulator: Emulator, client) -> tuple:
     return (
         "sequential boto3 loop (default retries)",
         len(calls),
-        sum(c["status"] == 429 for c in calls),
+        request_log.throttled(calls),
         failed,
         configs,
         seconds,
@@ -333,7 +336,7 @@ def measured_step(emulator: Emulator, latency: int, label: str, book: Path) -> f
     seconds, ok = run_playbook(book)
     calls = emulator.calls()
     emulator.control("faults", "POST", {"throttle_rps": 0, "latency_ms": 0})
-    throttled = sum(1 for call in calls if call["status"] == 429)
+    throttled = request_log.throttled(calls)
     shared = [call for call in calls if call["operation"] != "GetFunction"]  # GetFunction has its own quota
     floor = len(shared) / QUOTA
     print(

@@ -44,7 +44,7 @@ def main() -> int:
     subprocess.run([python, "-m", CTL, "start", "--state-dir", str(STATE)], env=env, check=True)
     try:
         endpoint = (STATE / "endpoint").read_text().strip()
-        fixtures = ROOT / "tests" / "integration" / "targets" / "setup_lambda_fixtures" / "files" / "lambda_fixtures.py"
+        fixtures = ROOT / "tests" / "support" / "world.py"
         created = subprocess.run(
             [python, str(fixtures), "create", "--prefix", "demo", "--endpoint-url", endpoint, "--functions", "3"],
             env=env,
@@ -52,7 +52,9 @@ def main() -> int:
             capture_output=True,
             text=True,
         ).stdout
-        print(f"Emulator at {endpoint}; created 3 functions (version 1, alias live), a queue, a topic, a bus, a bucket.")
+        print(
+            f"Emulator at {endpoint}; created 3 functions (version 1, alias live), a queue, a topic, a bus, a bucket."
+        )
         playbook = ROOT / "tools" / "demo" / "playbook.yml"
         extra = json.dumps({"endpoint_url": endpoint, "fixtures": json.loads(created)})
         return subprocess.run(["ansible-playbook", str(playbook), "-e", extra], env=env, check=False).returncode

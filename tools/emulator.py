@@ -25,7 +25,7 @@ from demo import link_collection
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = BUILD / "local-emulator"  # not build/emulator: the suite's emulator uses that one when it runs here
-FIXTURES = ROOT / "tests" / "integration" / "targets" / "setup_lambda_fixtures" / "files" / "lambda_fixtures.py"
+FIXTURES = ROOT / "tests" / "support" / "world.py"
 PREFIX = "local"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
 

@@ -10,7 +10,7 @@ propagation, AccessDenied for chosen IAM actions) can be injected, and every req
 - ``Emulator`` (server.py): in-process, for unit tests; see also ``pytest_plugin.py``.
 - ``python -m ansible_collections.cloudops.aws_lambda.tests.emulator``: the server process (``__main__.py``).
 - ``python -m ansible_collections.cloudops.aws_lambda.tests.emulator.ctl start|stop``: background, by PID.
-- ``../integration/targets/setup_lambda_fixtures/files/lambda_fixtures.py``: standalone boto3 script creating
+- ``../support/world.py``: standalone boto3 script creating
   test resources (emulator or real AWS); the setup role of the integration targets runs it as a file.
 """
 

@@ -56,7 +56,6 @@ PUT = "PutFunctionEventInvokeConfig"
 UPDATE = "UpdateFunctionEventInvokeConfig"
 DELETE = "DeleteFunctionEventInvokeConfig"
 LIST = "ListFunctionEventInvokeConfigs"
-WRITES = frozenset({PUT, UPDATE, DELETE})
 
 # Eight qualifiers of the first function for the concurrency test: $LATEST, version 1 and six aliases of it.
 EXTRA_ALIASES = ("blue", "green", "canary", "beta", "stable")
@@ -107,9 +106,10 @@ _make_emulator_importable()
 
 # Imported only now that they are importable.
 from ansible_collections.cloudops.aws_lambda.tests.emulator import ctl
-from ansible_collections.cloudops.aws_lambda.tests.integration.targets.setup_lambda_fixtures.files import (
-    lambda_fixtures as fixtures,
-)
+from ansible_collections.cloudops.aws_lambda.tests.support import request_log
+from ansible_collections.cloudops.aws_lambda.tests.support import world as fixtures
+
+WRITES = request_log.WRITES
 
 
 def collections_path() -> str:
@@ -216,10 +216,10 @@ class EmulatorServer:
         return self._control("GET", "requests")["requests"]
 
     def lambda_calls(self) -> list[str]:
-        return [entry["operation"] for entry in self.requests() if entry["service"] == "lambda"]
+        return request_log.lambda_calls(self.requests())
 
     def writes(self) -> list[str]:
-        return [operation for operation in self.lambda_calls() if operation in WRITES]
+        return request_log.writes(self.requests())
 
     # --- direct reads: not through the modules under test ---
 

@@ -48,9 +48,7 @@ from conftest import SESSION_TOKEN
 from conftest import ansible_bin
 from conftest import settings_of
 
-from ansible_collections.cloudops.aws_lambda.tests.integration.targets.setup_lambda_fixtures.files import (
-    lambda_fixtures as fixtures,
-)
+from ansible_collections.cloudops.aws_lambda.tests.support import world as fixtures
 
 FLEET = REPO_ROOT / "docs" / "examples" / "fleet"
 AWX_JOB = Path(os.path.abspath(__file__)).parent / "awx_job.py"

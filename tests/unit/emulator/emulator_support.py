@@ -14,9 +14,7 @@ from botocore.exceptions import ClientError
 
 from ansible_collections.cloudops.aws_lambda.tests.emulator import moto_view
 from ansible_collections.cloudops.aws_lambda.tests.emulator.server import Emulator
-from ansible_collections.cloudops.aws_lambda.tests.integration.targets.setup_lambda_fixtures.files import (
-    lambda_fixtures as fixtures,
-)
+from ansible_collections.cloudops.aws_lambda.tests.support import world as fixtures
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

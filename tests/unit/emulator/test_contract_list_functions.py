@@ -14,9 +14,7 @@ import pytest
 from ansible_collections.cloudops.aws_lambda.tests.emulator import list_functions
 from ansible_collections.cloudops.aws_lambda.tests.emulator.server import Emulator
 from ansible_collections.cloudops.aws_lambda.tests.emulator.wire import LambdaError
-from ansible_collections.cloudops.aws_lambda.tests.integration.targets.setup_lambda_fixtures.files import (
-    lambda_fixtures as fixtures,
-)
+from ansible_collections.cloudops.aws_lambda.tests.support import world as fixtures
 from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import NO_RETRIES
 from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import REGION
 from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import assert_error

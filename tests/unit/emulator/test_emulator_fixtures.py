@@ -11,9 +11,7 @@ from pathlib import Path
 
 from ansible_collections.cloudops.aws_lambda.tests.emulator import moto_view
 from ansible_collections.cloudops.aws_lambda.tests.emulator.server import Emulator
-from ansible_collections.cloudops.aws_lambda.tests.integration.targets.setup_lambda_fixtures.files import (
-    lambda_fixtures as fixtures,
-)
+from ansible_collections.cloudops.aws_lambda.tests.support import world as fixtures
 
 SCRIPT = Path(fixtures.__file__)
 

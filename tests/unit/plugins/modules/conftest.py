@@ -17,9 +17,8 @@ from ansible.module_utils import basic
 
 from ansible_collections.cloudops.aws_lambda.tests.emulator import pytest_plugin
 from ansible_collections.cloudops.aws_lambda.tests.emulator.server import Emulator
-from ansible_collections.cloudops.aws_lambda.tests.integration.targets.setup_lambda_fixtures.files import (
-    lambda_fixtures as fixtures,
-)
+from ansible_collections.cloudops.aws_lambda.tests.support import request_log
+from ansible_collections.cloudops.aws_lambda.tests.support import world as fixtures
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -34,7 +33,6 @@ except ImportError:  # ansible-core < 2.19 has no helper; setting _ANSIBLE_ARGS 
 emulator = pytest_plugin.emulator  # the session's in-process emulator, found by pytest under this name
 
 REGION = "us-east-1"
-WRITES = {"PutFunctionEventInvokeConfig", "UpdateFunctionEventInvokeConfig", "DeleteFunctionEventInvokeConfig"}
 
 
 class ModuleExit(Exception):
@@ -81,17 +79,17 @@ class Runner:
 
     def calls(self) -> list[str]:
         """The Lambda operations made since the last clear, in order."""
-        return [entry["operation"] for entry in self.emulator.requests() if entry["service"] == "lambda"]
+        return request_log.lambda_calls(self.emulator.requests())
 
     def clear(self) -> None:
         self.emulator.clear_requests()
 
     def writes(self) -> list[str]:
-        return [operation for operation in self.calls() if operation in WRITES]
+        return request_log.writes(self.emulator.requests())
 
     def reads_elsewhere(self) -> list[str]:
         """The calls to other services than Lambda (the destination preflight's), as service:Operation."""
-        return [f"{e['service']}:{e['operation']}" for e in self.emulator.requests() if e["service"] != "lambda"]
+        return request_log.calls_elsewhere(self.emulator.requests())
 
 
 @pytest.fixture(scope="session")

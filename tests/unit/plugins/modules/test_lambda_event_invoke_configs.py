@@ -195,6 +195,7 @@ def test_one_failure_does_not_stop_the_others_and_the_task_fails_listing_it(run)
     failed = {(f["function_name"], f["qualifier"]) for f in result["failed_configs"]}
     assert failed == {("no-such-function", "$LATEST"), (second, "nosuchalias")}
     assert "2 config(s) failed; 2 other change(s) were made" in result["msg"]
+    assert ".;" not in result["msg"] and ".." not in result["msg"]
     # re-run: converges on what can converge, and fails again only for what cannot
     again = apply(run, config=config)
     assert again["failed"] and again["changes"] == []
@@ -211,6 +212,7 @@ def test_check_mode_fails_where_the_real_run_would_with_zero_writes(run):
     assert predicted["failed"] and run.writes() == []
     assert [(f["function_name"], f["qualifier"]) for f in predicted["failed_configs"]] == [(first, "$LATEST")]
     assert "does not exist" in predicted["failed_configs"][0]["error"]
+    assert predicted["failed_configs"][0]["error"].endswith("a real run would fail the same way.")
     assert summary(predicted) == [(first, "live", "created")]
 
 
