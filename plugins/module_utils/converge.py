@@ -113,7 +113,7 @@ def converge(connection: Connection, expansion: Expansion, options: Options, war
         checking = options.preflight == "always" or (options.check_mode and options.preflight == "check_mode")
         needs_identity = [item for item in work if _identities_needed(item, options, checking)]
         list(pool.map(lambda item: _read_identities(client, item, options, checking), needs_identity))
-        checks = _check_destinations(preflight, work) if checking else []
+        checks = _check_destinations(preflight, work, options.check_mode) if checking else []
         if options.check_mode:
             for item in work:
                 _predict(item)
@@ -176,7 +176,7 @@ def _failed(item: _Function, action: Action) -> bool:
     return any(failure.qualifier == action.target.qualifier for failure in item.failures)
 
 
-def _check_destinations(preflight: Preflight, work: list[_Function]) -> list[DestinationCheck]:
+def _check_destinations(preflight: Preflight, work: list[_Function], check_mode: bool) -> list[DestinationCheck]:
     """One preflight over every new destination of every planned write: each destination read once, each role
     simulated once. A config whose destination would be refused is not written, and fails."""
     requests: list[tuple[_Function, Action, Request]] = []
@@ -195,7 +195,7 @@ def _check_destinations(preflight: Preflight, work: list[_Function]) -> list[Des
         for action in list(item.actions):
             found = verdicts.get((id(item), action.target.qualifier), [])
             if refused(found):
-                item.fail(action.target.qualifier, refusal_message(found, check_mode=False))
+                item.fail(action.target.qualifier, refusal_message(found, check_mode))
                 item.actions.remove(action)
     return unique
 

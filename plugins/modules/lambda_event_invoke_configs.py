@@ -354,7 +354,7 @@ def report(module, state, outcome):
         made = (
             f"; {len(outcome.changes)} other change(s) were made" if outcome.changes and not module.check_mode else ""
         )
-        listing = "; ".join(f"{f.function_name}:{f.qualifier}: {f.error}" for f in outcome.failures)
+        listing = " ".join(f"{f.function_name}:{f.qualifier}: {f.error.rstrip('.')}." for f in outcome.failures)
         raise AwsError(f"{len(outcome.failures)} config(s) failed{made}. {listing}", extra=result)
     return result
 
