@@ -109,7 +109,9 @@ def adhoc(module: str, args: str, *flags: str) -> tuple[float, dict]:
     )
     elapsed = time.monotonic() - start
     # one-line output: "localhost | SUCCESS => {...}" (the json callback is not in ansible-core)
-    result = json.loads(completed.stdout.split(" => ", 1)[1])
+    status, _arrow, payload = completed.stdout.partition(" => ")
+    result = json.loads(payload)
+    result.setdefault("failed", "FAILED" in status)
     return elapsed, result
 
 
@@ -117,40 +119,43 @@ def adhoc(module: str, args: str, *flags: str) -> tuple[float, dict]:
 
 
 def section_calls(_args: argparse.Namespace) -> None:
-    """API calls per task, next to the minimum any tool needs (a read to know, a write to change)."""
+    """API calls per task, next to the minimum any tool needs (a read to know, a write to change), and what the
+    destination preflight costs on top in check mode (reads of other services, listed apart)."""
     with Emulator() as emulator:
         world = emulator.fixtures("calls")
         function = world["functions"][0]["name"]
-        queue = world["queue"]["arn"]
+        queue, topic, bucket = world["queue"]["arn"], world["topic"]["arn"], world["bucket"]["arn"]
         rows = []
         for qualifier in ("$LATEST", "live"):
             base = f"function_name={function} qualifier={qualifier} endpoint_url={emulator.endpoint}"
             steps = [
-                (
-                    "create, check mode",
-                    f"{base} maximum_retry_attempts=1 on_failure={queue}",
-                    ["--check"],
-                    "reads only",
-                ),
+                ("create, check mode", f"{base} maximum_retry_attempts=1 on_failure={queue}", ["--check"], "reads"),
                 ("create", f"{base} maximum_retry_attempts=1 on_failure={queue}", [], 2),
                 ("no change", f"{base} maximum_retry_attempts=1 on_failure={queue}", [], 1),
-                ("update, check mode", f"{base} maximum_event_age_in_seconds=600", ["--check"], "reads only"),
+                ("update, check mode", f"{base} maximum_event_age_in_seconds=600", ["--check"], "reads"),
                 ("update one field", f"{base} maximum_event_age_in_seconds=600", [], 2),
+                ("new destinations, check", f"{base} on_success={topic} on_failure={bucket}", ["--check"], "reads"),
+                ("missing queue, check", f"{base} on_failure={queue}-typo", ["--check"], "reads"),
+                ("missing queue, real", f"{base} on_failure={queue}-typo", [], "2, fails"),
                 ("remove a destination", f"{base} on_failure=''", [], 2),
-                ("delete, check mode", f"{base} state=absent", ["--check"], "reads only"),
+                ("delete, check mode", f"{base} state=absent", ["--check"], "reads"),
                 ("delete", f"{base} state=absent", [], 2),
                 ("delete, already gone", f"{base} state=absent", [], 1),
             ]
             for label, args, flags, minimum in steps:
                 emulator.clear()
                 _seconds, result = adhoc(MODULE, args, *flags)
-                operations = [call["operation"].replace("FunctionEventInvokeConfig", "") for call in emulator.calls()]
-                writes = [op for op in operations if op in ("Put", "Update", "Delete")]
-                rows.append((qualifier, label, result.get("changed"), len(operations), minimum, writes, operations))
+                log = emulator.control("requests")["requests"]
+                operations = [op.replace("FunctionEventInvokeConfig", "") for op in request_log.lambda_calls(log)]
+                writes = request_log.writes(log)
+                elsewhere = request_log.calls_elsewhere(log)
+                outcome = "failed" if result.get("failed") else result.get("changed")
+                rows.append((qualifier, label, outcome, len(operations), minimum, writes, operations, elsewhere))
     print("\nAPI calls per task (module run through `ansible localhost -m`)")
-    print(f"{'qualifier':9} {'task':22} {'changed':7} {'calls':5} {'minimum':10} calls made")
-    for qualifier, label, changed, count, minimum, _writes, operations in rows:
-        print(f"{qualifier:9} {label:22} {changed!s:7} {count:<5} {minimum!s:10} {', '.join(operations)}")
+    print(f"{'qualifier':9} {'task':24} {'changed':7} {'calls':5} {'minimum':9} Lambda calls | other services")
+    for qualifier, label, changed, count, minimum, _writes, operations, elsewhere in rows:
+        other = f" | {', '.join(elsewhere)}" if elsewhere else ""
+        print(f"{qualifier:9} {label:24} {changed!s:7} {count:<5} {minimum!s:9} {', '.join(operations)}{other}")
     check_rows = [row for row in rows if "check" in row[1]]
     print(f"check mode writes: {sum(len(row[5]) for row in check_rows)} (must be 0)")
 
