@@ -56,7 +56,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import botocore_retries
 
 COLLECTION_NAME = "cloudops.aws_lambda"
-COLLECTION_VERSION = "1.0.0"  # tests/unit checks this against galaxy.yml
+COLLECTION_VERSION = "1.1.0"  # tests/unit checks this against galaxy.yml
 
 T = TypeVar("T")
 
