@@ -285,7 +285,8 @@ class Preflight:
             allowed = self._allowed(destination, function, same_account, probed)
         check = DestinationCheck(request.half, destination, function.role, probed.exists, allowed)
         if check.outcome == UNVERIFIED and not (probed.exists.lacking or allowed.lacking):
-            self._note(destination.arn, check.message())  # e.g. another account's queue the caller cannot see
+            # e.g. another account's queue the caller cannot see: not the caller's permission, still never silent
+            self._warn_once(destination.arn, f"Destination preflight: {check.message()}")
         return check
 
     def _probe(self, destination: Destination, same_account: bool) -> Probe:
@@ -324,19 +325,18 @@ class Preflight:
         resource = {pair: resource_policy_decision(text, role, *pair) for pair in pairs} if text else {}
         return permission_finding(decided, resource, same_account)
 
-    def _note(self, key: str, what: str) -> None:
-        """Warn once per missing caller permission (or per destination that could not be settled otherwise): an
-        unchecked destination is reported, never passed silently."""
-        if key in self._warned:
-            return
-        self._warned.add(key)
-        if key.startswith("arn:"):
-            self._warn(f"Destination preflight: {what}")
-        else:
-            self._warn(
-                f"Destination preflight: {what}, because the caller may not call {key} (AccessDenied). Grant {key} "
-                "to the credentials this task uses to have it checked, or set preflight: never."
-            )
+    def _note(self, permission: str, what: str) -> None:
+        """Warn once per permission the caller lacks: an unchecked destination is reported, never passed silently."""
+        self._warn_once(
+            permission,
+            f"Destination preflight: {what}, because the caller may not call {permission} (AccessDenied). Grant "
+            f"{permission} to the credentials this task uses to have it checked, or set preflight: never.",
+        )
+
+    def _warn_once(self, key: str, text: str) -> None:
+        if key not in self._warned:
+            self._warned.add(key)
+            self._warn(text)
 
 
 def refused(checks: list[DestinationCheck]) -> bool:
