@@ -144,18 +144,20 @@ def section_calls(_args: argparse.Namespace) -> None:
             ]
             for label, args, flags, minimum in steps:
                 emulator.clear()
-                _seconds, result = adhoc(MODULE, args, *flags)
+                seconds, result = adhoc(MODULE, args, *flags)
                 log = emulator.control("requests")["requests"]
                 operations = [op.replace("FunctionEventInvokeConfig", "") for op in request_log.lambda_calls(log)]
                 writes = request_log.writes(log)
                 elsewhere = request_log.calls_elsewhere(log)
                 outcome = "failed" if result.get("failed") else result.get("changed")
-                rows.append((qualifier, label, outcome, len(operations), minimum, writes, operations, elsewhere))
-    print("\nAPI calls per task (module run through `ansible localhost -m`)")
-    print(f"{'qualifier':9} {'task':24} {'changed':7} {'calls':5} {'minimum':9} Lambda calls | other services")
-    for qualifier, label, changed, count, minimum, _writes, operations, elsewhere in rows:
+                row = (qualifier, label, outcome, len(operations), minimum, writes, operations, elsewhere, seconds)
+                rows.append(row)
+    print("\nAPI calls per task (module run through `ansible localhost -m`; seconds include starting ansible)")
+    print(f"{'qualifier':9} {'task':24} {'changed':7} {'calls':5} {'minimum':9} {'seconds':7} Lambda calls | other")
+    for qualifier, label, changed, count, minimum, _writes, operations, elsewhere, seconds in rows:
         other = f" | {', '.join(elsewhere)}" if elsewhere else ""
-        print(f"{qualifier:9} {label:24} {changed!s:7} {count:<5} {minimum!s:9} {', '.join(operations)}{other}")
+        calls = ", ".join(operations)
+        print(f"{qualifier:9} {label:24} {changed!s:7} {count:<5} {minimum!s:9} {seconds:<7.2f} {calls}{other}")
     check_rows = [row for row in rows if "check" in row[1]]
     print(f"check mode writes: {sum(len(row[5]) for row in check_rows)} (must be 0)")
 
