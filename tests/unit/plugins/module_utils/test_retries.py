@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import FIRST_DELAY
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import MAX_DELAY
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RequestRateLimiter
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetriesExhausted
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetryReason
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import botocore_retries
@@ -273,3 +274,31 @@ def test_retry_write_long_budget_still_ends_in_retries_exhausted():
     assert caught.value.attempts == len(call.starts) > 1025
     assert max(time.sleeps) == MAX_DELAY
     assert caught.value.elapsed <= 3 * 3600
+
+
+def test_the_limiter_paces_every_lambda_call_but_get_function_which_has_its_own_quota():
+    """Quotas: GetFunction has 100 requests/s of its own; the shared 15/s bucket is for every other control-plane
+    call, retries included (the hook is botocore's before-send, which every attempt passes through)."""
+    import botocore.session
+    from botocore.awsrequest import AWSResponse
+
+    limiter = RequestRateLimiter(15)
+    acquired = []
+    limiter.acquire = lambda: acquired.append(True)  # count instead of sleeping
+    client = botocore.session.Session().create_client(
+        "lambda", region_name="us-east-1", aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="secret"
+    )
+    limiter.attach(client)
+
+    class Body:
+        def stream(self, **_):
+            yield b"{}"
+
+    client.meta.events.register_last(
+        "before-send.lambda", lambda request, **_: AWSResponse(request.url, 200, {}, Body())
+    )
+    client.get_function(FunctionName="fn")
+    assert acquired == []
+    client.list_function_event_invoke_configs(FunctionName="fn")
+    client.get_function_event_invoke_config(FunctionName="fn")
+    assert acquired == [True, True]
