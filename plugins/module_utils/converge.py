@@ -135,9 +135,9 @@ def _read_and_plan(client: Any, item: _Function, options: Options) -> None:
             item.fail(qualifier, str(error))
         return
     if item.current is None and options.state in WRITING_STATES:
-        error = str(api.missing_function(item.target, "ListFunctionEventInvokeConfigs"))
+        missing = str(api.missing_function(item.target, "ListFunctionEventInvokeConfigs"))
         for qualifier in sorted(item.desired):
-            item.fail(qualifier, error)
+            item.fail(qualifier, missing)
         return
     item.actions = plan_function(options.state, item.target, item.desired, item.current, options.delete_unlisted)
 
