@@ -35,6 +35,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_c
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import parse_target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import plan
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_destination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_qualifier
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_request
 
 MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED = "merged", "replaced", "overridden", "deleted", "gathered"
@@ -112,7 +113,7 @@ def _parse_entry(index: int, item: dict[str, Any], state: str, region: Optional[
         target = None
         if qualifier is not None:
             try:
-                parse_target("placeholder", qualifier)
+                validate_qualifier(qualifier)
             except ParameterError as error:
                 raise _prefixed(f"{prefix}.qualifier", error) from None
         resolved = qualifier or LATEST
@@ -123,7 +124,7 @@ def _parse_entry(index: int, item: dict[str, Any], state: str, region: Optional[
             raise _prefixed(f"{prefix}.{error.option}", error) from None
         resolved = target.qualifier
     try:
-        validate_request(request, target or parse_target("placeholder"), region)
+        validate_request(request, target, region)
     except ParameterError as error:
         raise _prefixed(f"{prefix}.{error.option}", error) from None
     if state in (DELETED, GATHERED) and request:

@@ -314,8 +314,9 @@ def build_request(params: dict[str, Any]) -> Request:
     return request
 
 
-def validate_request(request: Request, target: Target, region: Optional[str] = None) -> None:
-    """Refuse, before any call, everything AWS is recorded to refuse for these settings."""
+def validate_request(request: Request, target: Optional[Target], region: Optional[str] = None) -> None:
+    """Refuse, before any call, everything AWS is recorded to refuse for these settings. Without a target (a glob
+    not yet expanded), the function-as-its-own-destination check waits for the functions it names."""
     _check_range(request, "maximum_retry_attempts", RETRY_ATTEMPTS_MIN, RETRY_ATTEMPTS_MAX)
     _check_range(request, "maximum_event_age_in_seconds", EVENT_AGE_MIN, EVENT_AGE_MAX)
     for half in DESTINATION_HALVES:
@@ -329,7 +330,7 @@ def _check_range(request: Request, option: str, low: int, high: int) -> None:
         raise ParameterError(option, f"{option} must be between {low} and {high}; got {value}.")
 
 
-def validate_destination(half: str, arn: str, target: Target, region: Optional[str] = None) -> None:
+def validate_destination(half: str, arn: str, target: Optional[Target], region: Optional[str] = None) -> None:
     """Check a destination's ARN shape and service, that it can receive records, and that it is not the function."""
     label = f"{half} destination"
     if len(arn) > DESTINATION_MAX_LENGTH:
@@ -353,7 +354,7 @@ def validate_destination(half: str, arn: str, target: Target, region: Optional[s
             "cannot deliver records to FIFO queues or topics, so every record would be dropped (C11). Use a standard "
             f"{FIFO_SERVICES[service]}.",
         )
-    if service == "lambda" and _is_same_function(match, target, region):
+    if service == "lambda" and target is not None and _is_same_function(match, target, region):
         raise ParameterError(half, f"The {label} {arn!r} is the function itself; AWS refuses that.")
 
 
