@@ -13,6 +13,7 @@ botocore only: boto3 adds nothing these modules use and costs import time on eve
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import warnings
@@ -20,6 +21,7 @@ from typing import Any
 from typing import Callable
 from typing import Collection
 from typing import Iterable
+from typing import Iterator
 from typing import Optional
 from typing import TypeVar
 
@@ -280,11 +282,20 @@ class Connection:
             max_pool_connections=32,
         )
         if self.settings["aws_config"]:
-            try:
+            with self._aws_config_errors():
                 config = config.merge(Config(**self.settings["aws_config"]))
-            except (TypeError, ValueError, AttributeError, BotoCoreError) as error:
-                raise ParameterError("aws_config", f"aws_config is not a valid botocore Config: {error}.") from None
         return config
+
+    @contextlib.contextmanager
+    def _aws_config_errors(self) -> Iterator[None]:
+        """botocore notices some bad aws_config values only when it builds the Config or the client, with a bare
+        TypeError/ValueError/AttributeError: name the option instead (without aws_config, let a real bug surface)."""
+        try:
+            yield
+        except (TypeError, ValueError, AttributeError, BotoCoreError) as error:
+            if not self.settings["aws_config"]:
+                raise
+            raise ParameterError("aws_config", f"aws_config is not a valid botocore Config: {error}.") from None
 
     def client(self, service: str, region: Optional[str] = None) -> Any:
         """The client of `service` in `region` (the task's region by default)."""
@@ -295,7 +306,7 @@ class Connection:
             return self._clients[key]
 
     def _create_client(self, service: str, region: str) -> Any:
-        try:
+        with self._aws_config_errors():
             client = self.session.create_client(
                 service,
                 region_name=region,
@@ -303,10 +314,6 @@ class Connection:
                 verify=self.settings["verify"],
                 config=self._config,
             )
-        except (TypeError, ValueError, AttributeError, BotoCoreError) as error:
-            if not self.settings["aws_config"]:
-                raise
-            raise ParameterError("aws_config", f"aws_config is not a valid botocore Config: {error}.") from None
         client.meta.events.register(f"needs-retry.{client.meta.service_model.service_id.hyphenize()}", _retry_limits)
         return client
 
@@ -314,13 +321,11 @@ class Connection:
 def open_connection(module: Any, targets: Iterable[Target] = (), retry_mode: str = "standard") -> Connection:
     """What every module does before its first call: check the connection options, make the session and the
     Lambda client, refuse function ARNs of another region, and warn once when certificates are not verified."""
-    settings = client_settings(module.params)
-    if settings["verify"] is False:
-        _silence_insecure_request_warning()
-    connection = Connection(settings, retry_mode)
+    connection = Connection(client_settings(module.params), retry_mode)
     for target in targets:
         check_region(target, connection.region)
-    if settings["verify"] is False:
+    if connection.settings["verify"] is False:  # before the first request, which urllib3 would warn about
+        _silence_insecure_request_warning()
         module.warn("validate_certs is false: the endpoint's TLS certificate was not verified.")
     return connection
 
@@ -334,7 +339,7 @@ def _retry_limits(caught_exception: Optional[BaseException] = None, attempts: in
     """
     if isinstance(caught_exception, SSLError):
         raise caught_exception
-    if caught_exception is not None and isinstance(caught_exception, CONNECT_ERRORS):
+    if isinstance(caught_exception, CONNECT_ERRORS):
         setattr(caught_exception, "attempts", attempts)  # noqa: B010  botocore's exceptions have no such field
         if attempts >= CONNECT_ATTEMPTS:
             raise caught_exception
