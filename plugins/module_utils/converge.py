@@ -41,8 +41,8 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_c
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import new_destinations
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Request
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refusal_classifier
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refused
 
@@ -179,12 +179,14 @@ def _failed(item: _Function, action: Action) -> bool:
 def _check_destinations(preflight: Preflight, work: list[_Function], check_mode: bool) -> list[DestinationCheck]:
     """One preflight over every new destination of every planned write: each destination read once, each role
     simulated once. A config whose destination would be refused is not written, and fails."""
-    requests: list[tuple[_Function, Action, Request]] = []
+    requests: list[tuple[_Function, Action, DestinationUse]] = []
     for item in work:
         for action in item.actions:
             function = item.identities.get(action.target.qualifier)
             if action.kind != REMOVED and function is not None:
-                requests.extend((item, action, Request(half, arn, function)) for half, arn in _new(action).items())
+                requests.extend(
+                    (item, action, DestinationUse(half, arn, function)) for half, arn in _new(action).items()
+                )
     checks = preflight.check([request for _item, _action, request in requests]) if requests else []
     # Reported once per destination and role (the reads were made once): 300 configs using one queue are one entry.
     unique = list({(c.destination.arn, c.role, c.half): c for c in checks}.values())

@@ -217,7 +217,7 @@ def simulate(connection: Connection, role: str, pairs: list[Pair]) -> dict[Pair,
         params["Marker"] = page["Marker"]
 
 
-class Request(NamedTuple):
+class DestinationUse(NamedTuple):
     """A destination to check for one write: which half, the destination, and the function that would use it."""
 
     half: str
@@ -240,7 +240,7 @@ class Preflight:
         self._decisions: dict[tuple[str, Pair], Optional[str]] = {}
         self._lock = threading.Lock()
 
-    def check(self, requests: list[Request]) -> list[DestinationCheck]:
+    def check(self, requests: list[DestinationUse]) -> list[DestinationCheck]:
         """Existence first (a missing destination needs no simulation), then each role once, then the verdicts."""
         with self._lock:
             probed = [(r, self._probe(parse_destination(r.arn), self._same_account(r))) for r in requests]
@@ -248,12 +248,12 @@ class Preflight:
             return [self._check_one(request, found) for request, found in probed]
 
     @staticmethod
-    def _same_account(request: Request) -> bool:
+    def _same_account(request: DestinationUse) -> bool:
         return parse_destination(request.arn).account in (None, request.function.account)
 
     # -- the role's own policies, one call per role --
 
-    def _simulate_roles(self, requests: list[Request]) -> None:
+    def _simulate_roles(self, requests: list[DestinationUse]) -> None:
         by_role: dict[str, set[Pair]] = {}
         for request in requests:
             role = request.function.role
@@ -273,7 +273,7 @@ class Preflight:
 
     # -- one destination --
 
-    def _check_one(self, request: Request, probed: Probe) -> DestinationCheck:
+    def _check_one(self, request: DestinationUse, probed: Probe) -> DestinationCheck:
         destination = parse_destination(request.arn)
         function = request.function
         same_account = self._same_account(request)
@@ -383,7 +383,7 @@ def _diagnose(
     owner = function()
     if owner is None:  # the function went away between the write and this read: nothing to diagnose
         return reason
-    checks = preflight.check([Request(half, arn, owner) for half, arn in suspects.items()])
+    checks = preflight.check([DestinationUse(half, arn, owner) for half, arn in suspects.items()])
     results = {"preflight": [check.to_result() for check in checks]}
     if refused(checks):
         raise AwsError(

@@ -300,8 +300,8 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import run_module
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Request
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import preflight_error
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refusal_classifier
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refused
@@ -370,7 +370,9 @@ class Present:
         mode = self.params["preflight"]
         new = core.new_destinations(current, desired)
         if new and (mode == "always" or (mode == "check_mode" and self.check_mode)):
-            self.checks = self.preflight.check([Request(half, arn, self.function()) for half, arn in new.items()])
+            self.checks = self.preflight.check(
+                [DestinationUse(half, arn, self.function()) for half, arn in new.items()]
+            )
             if refused(self.checks):
                 raise preflight_error(self.checks, self.check_mode)
         if self.check_mode:

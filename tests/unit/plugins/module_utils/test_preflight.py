@@ -19,8 +19,8 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNVERIFIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Function
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Request
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refusal_classifier
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import CONFLICT_REASON
 
@@ -110,7 +110,7 @@ def simulated(aws, decisions: dict, **extra):
 def test_an_existing_queue_the_role_may_use_is_ok_after_two_reads(aws, warnings):
     queue_found(aws)
     simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
-    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
     assert check.outcome == OK and check.exists.value is True and check.allowed.value is True
     assert warnings == []
 
@@ -118,7 +118,7 @@ def test_an_existing_queue_the_role_may_use_is_ok_after_two_reads(aws, warnings)
 def test_a_missing_destination_is_refused_without_simulating_the_role(aws, warnings):
     """C11 "The destination ARN ... is invalid.": no policy simulation is needed to know that."""
     aws.stub("sqs").add_client_error("get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400)
-    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
     assert check.outcome == MISSING
     assert "does not exist in region us-east-1, account 123456789012" in check.message()
     assert "QueueDoesNotExist" in check.message()
@@ -129,14 +129,14 @@ def test_a_wrong_region_in_the_arn_is_looked_up_in_that_region(aws, warnings):
     aws.stub("sqs", "eu-west-3").add_client_error(
         "get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400
     )
-    [check] = preflight(aws, warnings).check([Request("on_failure", queue, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == MISSING and "in region eu-west-3" in check.message()
 
 
 def test_an_explicit_deny_in_the_role_is_refused_without_reading_the_resource_policy(aws, warnings):
     queue_found(aws)
     simulated(aws, {("sqs:SendMessage", QUEUE): "explicitDeny"})
-    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
     assert check.outcome == DENIED
     assert "explicitly denied sqs:SendMessage" in check.message() and ROLE in check.message()
 
@@ -151,7 +151,7 @@ def test_implicit_deny_reads_the_resource_policy_and_evaluates_it(aws, warnings)
         {"Attributes": {"Policy": ALLOW_ROLE}},
         {"QueueUrl": QUEUE_URL, "AttributeNames": ["Policy"]},
     )
-    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
     assert check.outcome == OK
 
 
@@ -159,14 +159,14 @@ def test_implicit_deny_and_no_resource_policy_is_denied(aws, warnings):
     queue_found(aws)
     simulated(aws, {("sqs:SendMessage", QUEUE): "implicitDeny"})
     aws.stub("sqs").add_response("get_queue_attributes", {"Attributes": {}})
-    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
     assert check.outcome == DENIED and "the destination has no policy that grants it" in check.message()
 
 
 def test_sns_returns_its_policy_with_the_existence_read(aws, warnings):
     aws.stub("sns").add_response("get_topic_attributes", {"Attributes": {"Policy": ALLOW_ROLE}}, {"TopicArn": TOPIC})
     simulated(aws, {("sns:Publish", TOPIC): "implicitDeny"})
-    [check] = preflight(aws, warnings).check([Request("on_success", TOPIC, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_success", TOPIC, FUNCTION)])
     assert check.outcome == OK  # and no GetTopicAttributes a second time (Stubber would refuse it)
 
 
@@ -174,21 +174,21 @@ def test_a_deny_in_a_policy_that_came_with_the_existence_read_is_caught(aws, war
     deny = json.dumps({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": TOPIC}]})
     aws.stub("sns").add_response("get_topic_attributes", {"Attributes": {"Policy": deny}})
     simulated(aws, {("sns:Publish", TOPIC): "allowed"})
-    [check] = preflight(aws, warnings).check([Request("on_success", TOPIC, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_success", TOPIC, FUNCTION)])
     assert check.outcome == DENIED and "denied sns:Publish" in check.message()
 
 
 def test_s3_needs_put_object_and_list_bucket(aws, warnings):
     aws.stub("s3").add_response("head_bucket", {}, {"Bucket": "failed-events"})
     simulated(aws, {("s3:ListBucket", BUCKET): "allowed", ("s3:PutObject", f"{BUCKET}/*"): "explicitDeny"})
-    [check] = preflight(aws, warnings).check([Request("on_failure", BUCKET, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", BUCKET, FUNCTION)])
     assert check.outcome == DENIED and f"s3:PutObject on {BUCKET}/*" in check.message()
     assert check.to_result()["actions"] == ["s3:PutObject", "s3:ListBucket"]
 
 
 def test_a_missing_bucket(aws, warnings):
     aws.stub("s3").add_client_error("head_bucket", service_error_code="404", http_status_code=404)
-    [check] = preflight(aws, warnings).check([Request("on_failure", BUCKET, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", BUCKET, FUNCTION)])
     assert check.outcome == MISSING
 
 
@@ -206,7 +206,7 @@ def test_one_simulation_per_role_and_one_read_per_destination(aws, warnings):
         },
     )
     checks = preflight(aws, warnings).check(
-        [Request("on_failure", QUEUE, FUNCTION), Request("on_success", TOPIC, FUNCTION)]
+        [DestinationUse("on_failure", QUEUE, FUNCTION), DestinationUse("on_success", TOPIC, FUNCTION)]
     )
     assert [c.outcome for c in checks] == [OK, OK]
 
@@ -220,7 +220,7 @@ def test_resource_specific_results_are_read_too(aws, warnings):
         "ResourceSpecificResults": [{"EvalResourceName": QUEUE, "EvalResourceDecision": "allowed"}],
     }
     aws.stub("iam").add_response("simulate_principal_policy", {"EvaluationResults": [result]})
-    [check] = preflight(aws, warnings).check([Request("on_failure", QUEUE, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
     assert check.outcome == OK
 
 
@@ -232,7 +232,7 @@ def test_a_read_the_caller_may_not_make_is_unverified_with_one_warning_naming_it
     other_queue = QUEUE + "-2"
     aws.stub("sqs").add_client_error("get_queue_url", service_error_code="AccessDenied", http_status_code=403)
     checks = preflight(aws, warnings).check(
-        [Request("on_failure", QUEUE, FUNCTION), Request("on_success", other_queue, FUNCTION)]
+        [DestinationUse("on_failure", QUEUE, FUNCTION), DestinationUse("on_success", other_queue, FUNCTION)]
     )
     assert [c.outcome for c in checks] == [UNVERIFIED, UNVERIFIED]
     assert len(warnings) == 2  # once per missing permission, not once per destination
@@ -249,7 +249,7 @@ def test_another_accounts_queue_that_cannot_be_seen_is_unverified_not_missing(aw
     queue = QUEUE.replace(ACCOUNT, OTHER)
     aws.stub("sqs").add_client_error("get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400)
     simulated(aws, {("sqs:SendMessage", queue): "allowed"})  # the role's side is checked; the queue's cannot be
-    [check] = preflight(aws, warnings).check([Request("on_failure", queue, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == UNVERIFIED
     assert warnings and any(OTHER in warning for warning in warnings)
 
@@ -258,7 +258,7 @@ def test_across_accounts_the_role_itself_must_allow(aws, warnings):
     queue = QUEUE.replace(ACCOUNT, OTHER)
     aws.stub("sqs").add_response("get_queue_url", {"QueueUrl": QUEUE_URL})
     simulated(aws, {("sqs:SendMessage", queue): "implicitDeny"})
-    [check] = preflight(aws, warnings).check([Request("on_failure", queue, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == DENIED and "needed across accounts" in check.message()
 
 
@@ -267,7 +267,7 @@ def test_across_accounts_the_destination_policy_is_simulated_with_its_owner(aws,
     aws.stub("sqs").add_response("get_queue_url", {"QueueUrl": QUEUE_URL})
     simulated(aws, {("sqs:SendMessage", queue): "allowed"})
     aws.stub("sqs").add_response("get_queue_attributes", {"Attributes": {"Policy": ALLOW_ROLE}})
-    [check] = preflight(aws, warnings).check([Request("on_failure", queue, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == OK
 
 
@@ -276,7 +276,7 @@ def test_across_accounts_a_destination_without_a_policy_is_denied(aws, warnings)
     aws.stub("sqs").add_response("get_queue_url", {"QueueUrl": QUEUE_URL})
     simulated(aws, {("sqs:SendMessage", queue): "allowed"})
     aws.stub("sqs").add_response("get_queue_attributes", {"Attributes": {}})
-    [check] = preflight(aws, warnings).check([Request("on_failure", queue, FUNCTION)])
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == DENIED
 
 
