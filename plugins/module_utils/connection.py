@@ -133,13 +133,12 @@ def run_module(argument_spec: dict[str, Any], run: Callable[[Any], dict[str, Any
 
     Nothing else is caught: an unexpected exception keeps its traceback, which is what a bug report needs.
     """
-    module = AnsibleModule(
-        argument_spec={**argument_spec, **CONNECTION_ARGUMENT_SPEC}, supports_check_mode=True, **kwargs
-    )
+    spec = {**argument_spec, **CONNECTION_ARGUMENT_SPEC}
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
     if not HAS_BOTOCORE:
         module.fail_json(msg=missing_required_lib("botocore"))
     try:
-        refuse_booleans(argument_spec, module.params)
+        refuse_booleans(spec, module.params)
         module.exit_json(**run(module))
     except ParameterError as error:
         module.fail_json(msg=str(error), option=error.option)

@@ -268,6 +268,8 @@ BAD_INPUTS = [
     ("max-attempts-zero", {"max_attempts": 0}, "max_attempts"),
     ("retries-boolean", {"maximum_retry_attempts": True}, "maximum_retry_attempts"),
     ("age-boolean", {"maximum_event_age_in_seconds": False}, "maximum_event_age_in_seconds"),
+    ("max-attempts-boolean", {"max_attempts": True}, "max_attempts"),  # a connection option: once 1 attempt, silently
+    ("retry-timeout-boolean", {"retry_timeout": True}, "retry_timeout"),
     ("fifo-queue", {"on_failure": "{queue}.fifo"}, "on_failure"),
     ("fifo-topic", {"on_success": "{topic}.fifo"}, "on_success"),
     ("aws-config-type", {"aws_config": {"retries": "x"}}, "aws_config"),
