@@ -1,12 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to cloudops.aws_lambda
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What every module of this collection does around its own work, in one place.
+"""The client factory: connection options, the botocore session and its clients.
 
-- the connection options (amazon.aws's names, aliases and environment variables) and their checks;
-- `run_module`: argument parsing, the refusals every module shares, and how a run ends (result or failure);
-- `open_connection`: the botocore session, the Lambda client, the region check and the warnings;
-- `call`: one API call, with "missing" turned into None and every other failure into an AwsError.
+- the connection options (amazon.aws's names, aliases and environment variables) and their checks, without I/O;
+- `Connection`: the botocore session, the Lambda client and other services' clients in any region, made once;
+- `open_connection`: what every module does before its first call (the region check, the certificate warning).
 
 botocore only: boto3 adds nothing these modules use and costs import time on every run.
 """
@@ -15,24 +14,18 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 import warnings
 from typing import Any
-from typing import Callable
-from typing import Collection
 from typing import Iterable
 from typing import Iterator
 from typing import Optional
-from typing import TypeVar
 
 try:
     import botocore.session
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
     from botocore.exceptions import ConnectTimeoutError
     from botocore.exceptions import EndpointConnectionError
-    from botocore.exceptions import NoCredentialsError
     from botocore.exceptions import ProfileNotFound
     from botocore.exceptions import ProxyConnectionError
     from botocore.exceptions import SSLError
@@ -45,22 +38,17 @@ except ImportError:
     CONNECT_ERRORS = ()
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import check_region
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import DEFAULT_MAX_ATTEMPTS
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import DEFAULT_RETRY_TIMEOUT
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetriesExhausted
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import botocore_retries
 
 COLLECTION_NAME = "cloudops.aws_lambda"
 COLLECTION_VERSION = "1.1.0"  # tests/unit checks this against galaxy.yml
-
-T = TypeVar("T")
 
 # A refused or unanswered connection fails the same way on every attempt: try it a few times, not max_attempts
 # times with throttling's long backoff (about 16 s of silence with the defaults), and wait less than botocore's
@@ -94,72 +82,6 @@ CONNECTION_ARGUMENT_SPEC: dict[str, Any] = {
     "max_attempts": {"type": "int", "default": DEFAULT_MAX_ATTEMPTS},
     "retry_timeout": {"type": "int", "default": DEFAULT_RETRY_TIMEOUT},
 }
-
-
-class AwsError(Exception):
-    """Every failure of an AWS call, reduced to what a user needs and nothing secret."""
-
-    def __init__(
-        self,
-        message: str,
-        code: Optional[str] = None,
-        details: Optional[dict[str, Any]] = None,
-        extra: Optional[dict[str, Any]] = None,
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.details = details or {}
-        self.extra = extra or {}  # more return values for the failed task (e.g. preflight)
-
-    @property
-    def message(self) -> str:
-        """AWS's own message (e.g. to match propagation errors), or ours when there was no AWS answer."""
-        return str(self.details.get("message", self))
-
-    def result(self) -> dict[str, Any]:
-        """Keyword arguments for fail_json."""
-        result: dict[str, Any] = {"msg": str(self), **self.extra}
-        if self.code:
-            result["error"] = {"code": self.code, **self.details}
-        return result
-
-
-# ---------------------------------------------------------------------------------------------- running a module
-
-
-def run_module(argument_spec: dict[str, Any], run: Callable[[Any], dict[str, Any]], **kwargs: Any) -> None:
-    """Every module's main(): parse the options (the connection options added), refuse what every module refuses,
-    run, and end with `run`'s result or a failure naming the option or the AWS error.
-
-    Nothing else is caught: an unexpected exception keeps its traceback, which is what a bug report needs.
-    """
-    spec = {**argument_spec, **CONNECTION_ARGUMENT_SPEC}
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
-    if not HAS_BOTOCORE:
-        module.fail_json(msg=missing_required_lib("botocore"))
-    try:
-        refuse_booleans(spec, module.params)
-        module.exit_json(**run(module))
-    except ParameterError as error:
-        module.fail_json(msg=str(error), option=error.option)
-    except AwsError as error:
-        module.fail_json(**error.result())
-
-
-def refuse_booleans(spec: dict[str, Any], params: Optional[dict[str, Any]], prefix: str = "") -> None:
-    """A YAML `true` given for a number passes Ansible's int check (a bool is an int to Python) and would be sent
-    to AWS as `true`, which it refuses with a SerializationException; refuse it here, naming the option."""
-    for option, option_spec in spec.items():
-        value = (params or {}).get(option)
-        name = f"{prefix}{option}"
-        if option_spec.get("type") in ("int", "float") and isinstance(value, bool):
-            raise ParameterError(name, f"{name} must be a number; got the boolean {value}.")
-        suboptions = option_spec.get("options")
-        if suboptions and isinstance(value, dict):
-            refuse_booleans(suboptions, value, f"{name}.")
-        elif suboptions and isinstance(value, list):
-            for index, element in enumerate(value):
-                refuse_booleans(suboptions, element if isinstance(element, dict) else {}, f"{name}[{index}].")
 
 
 # ---------------------------------------------------------------------------------------------- settings
@@ -347,86 +269,3 @@ def _retry_limits(caught_exception: Optional[BaseException] = None, attempts: in
 def _silence_insecure_request_warning() -> None:
     """urllib3 would print its own warning for every request; the module warns once instead."""
     warnings.filterwarnings("ignore", message="Unverified HTTPS request")
-
-
-# ---------------------------------------------------------------------------------------------- calls
-
-
-def operation_name(method: Callable[..., Any]) -> str:
-    """The API's name of a client method (get_function -> GetFunction), from the client's own mapping."""
-    client = getattr(method, "__self__", None)
-    mapping = client.meta.method_to_api_mapping if client is not None else {}
-    return str(mapping.get(method.__name__, method.__name__))
-
-
-def call(method: Callable[..., T], *, missing: Collection[str] = (), **params: Any) -> Optional[T]:
-    """Make one API call: None when AWS answers with one of the `missing` error codes, the response otherwise;
-    every other botocore failure becomes an AwsError that says what happened."""
-    operation = operation_name(method)
-    start = time.monotonic()
-    try:
-        return method(**params)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in missing:
-            return None
-        raise client_error(operation, error, time.monotonic() - start) from None
-    except SSLError as error:
-        raise AwsError(
-            f"{operation}: TLS certificate verification failed ({error}). Set aws_ca_bundle to the CA bundle that "
-            "signed the endpoint's certificate, or validate_certs: false to skip the check (not for production)."
-        ) from None
-    except CONNECT_ERRORS as error:
-        attempts = getattr(error, "attempts", 1)
-        raise AwsError(
-            f"{operation}: no answer from the endpoint after {attempts} attempt{'s' if attempts != 1 else ''} over "
-            f"{time.monotonic() - start:.1f} s ({error}). Check endpoint_url (or AWS_URL, AWS_ENDPOINT_URL), the "
-            "region, and the network or proxy between here and AWS."
-        ) from None
-    except NoCredentialsError:
-        raise AwsError(
-            f"{operation}: no AWS credentials found. Set access_key and secret_key, or profile, or the "
-            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables."
-        ) from None
-    except BotoCoreError as error:
-        raise AwsError(f"{operation} failed: {error}") from None
-
-
-def client_error(operation: str, error: Any, elapsed: float) -> AwsError:
-    code = error.response.get("Error", {}).get("Code")
-    message = error.response.get("Error", {}).get("Message", "")
-    metadata = error.response.get("ResponseMetadata", {})
-    attempts = metadata.get("RetryAttempts", 0) + 1
-    details = {
-        "message": message,
-        "http_status_code": metadata.get("HTTPStatusCode"),
-        "request_id": metadata.get("RequestId"),
-        "attempts": attempts,
-    }
-    text = f"{operation} failed: {code}: {message}"
-    if code == "TooManyRequestsException" or metadata.get("HTTPStatusCode") == 429:
-        tries = (
-            "on its only attempt (max_attempts=1)"
-            if attempts == 1
-            else (f"on all {attempts} attempts over {elapsed:.1f} s, retried by botocore with backoff")
-        )
-        text = (
-            f"{operation} was throttled by AWS ({code}: {message}) {tries}. Lambda allows 15 control-plane requests "
-            "per second per account and region, shared by every tool: lower the request rate (fewer forks) or "
-            "raise max_attempts."
-        )
-    elif attempts > 1:
-        text += f" (after {attempts} attempts over {elapsed:.1f} s)"
-    return AwsError(text, code, details)
-
-
-def exhausted_error(operation: str, exhausted: RetriesExhausted) -> AwsError:
-    """The message for a write whose bounded retry of conflicts or propagation errors ran out."""
-    inner = exhausted.error
-    code = inner.code if isinstance(inner, AwsError) else None
-    details = inner.details if isinstance(inner, AwsError) else {}
-    return AwsError(
-        f"{inner} — retried {exhausted.attempts - 1} times over {exhausted.elapsed:.1f} s because the error looked "
-        f"like {exhausted.reason.text}; gave up at retry_timeout. {exhausted.reason.advice}",
-        code,
-        {**details, "attempts": exhausted.attempts},
-    )

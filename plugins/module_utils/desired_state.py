@@ -25,15 +25,16 @@ from typing import NamedTuple
 from typing import Optional
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import REMOVED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import SETTINGS
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Request
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import build_request
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import parse_target
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import plan
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import plan_action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_destination
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_qualifier
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_request
@@ -41,7 +42,6 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_c
 MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED = "merged", "replaced", "overridden", "deleted", "gathered"
 STATES = (MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED)
 WRITING_STATES = (MERGED, REPLACED, OVERRIDDEN)
-CREATED, UPDATED, REMOVED = "created", "updated", "deleted"
 
 GLOB_CHARACTERS = "*?["
 _GLOB_RE = re.compile(r"^[a-zA-Z0-9_*?\[\]!-]{1,64}$")
@@ -65,15 +65,6 @@ class Desired(NamedTuple):
 
     target: Target
     request: Request
-
-
-class Action(NamedTuple):
-    """One write a plan makes: create or update (settings) or delete (settings None)."""
-
-    kind: str  # created | updated | deleted
-    target: Target
-    before: Optional[EventInvokeConfig]
-    settings: Optional[Settings]
 
 
 def is_glob(name: str) -> bool:
@@ -177,8 +168,13 @@ def needs_listing(state: str, entries: list[Entry], scope: Optional[list[str]]) 
     state that reads what its scope matches (merged and replaced only check their entries against it)."""
     if any(entry.pattern is not None for entry in entries):
         return True
-    reads_scope = state in (OVERRIDDEN, GATHERED) or (state == DELETED and not entries)
-    return reads_scope and any(is_glob(pattern) for pattern in scope or [])
+    return reads_scope(state, entries) and any(is_glob(pattern) for pattern in scope or [])
+
+
+def reads_scope(state: str, entries: list[Entry]) -> bool:
+    """Whether a state reads every function its scope matches: overridden (to delete what no entry names), gathered,
+    and deleted with no config. merged and replaced only check their entries against the scope."""
+    return state in (OVERRIDDEN, GATHERED) or (state == DELETED and not entries)
 
 
 # ---------------------------------------------------------------------------------------------- expansion
@@ -213,7 +209,7 @@ def expand(
             key = (function.name, entry.qualifier)
             before = desired[key].request if key in desired else {}
             desired[key] = Desired(function._replace(qualifier=entry.qualifier), {**before, **entry.request})
-    if scope is not None and (state in (OVERRIDDEN, GATHERED) or (state == DELETED and not entries)):
+    if scope is not None and reads_scope(state, entries):
         for name in names:
             if in_scope(name, scope):
                 functions.setdefault(name, parse_target(name))
@@ -268,10 +264,9 @@ def plan_function(
         ]
     for qualifier in sorted(desired):
         wanted = desired[qualifier]
-        before = by_qualifier.get(qualifier)
-        changed, settings = plan(wanted.request, before, purge=state != MERGED)
-        if changed:
-            actions.append(Action(UPDATED if before else CREATED, wanted.target, before, settings))
+        action = plan_action(wanted.target, wanted.request, by_qualifier.get(qualifier), purge=state != MERGED)
+        if action:
+            actions.append(action)
     if state == OVERRIDDEN:
         for qualifier in sorted(set(by_qualifier) - set(desired)):
             actions.append(Action(REMOVED, function._replace(qualifier=qualifier), by_qualifier[qualifier], None))

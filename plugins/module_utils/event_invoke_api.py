@@ -16,10 +16,11 @@ from typing import Iterator
 from typing import NamedTuple
 from typing import Optional
 
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import call
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import exhausted_error
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import operation_name
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import call
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import operation_name
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import pages
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import exhausted_error
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
@@ -128,24 +129,21 @@ def get_function(client: Any, target: Target) -> Optional[Function]:
 def list_configs(client: Any, function_name: str) -> Optional[list[EventInvokeConfig]]:
     """Every qualifier's config of one function, all pages; None when the function does not exist (C13)."""
     configs: list[EventInvokeConfig] = []
-    params: dict[str, Any] = {"FunctionName": function_name, "MaxItems": LIST_PAGE_SIZE}
-    while True:
-        page = call(client.list_function_event_invoke_configs, missing=NOT_FOUND, **params)
+    for page in pages(
+        client,
+        "list_function_event_invoke_configs",
+        missing=NOT_FOUND,
+        FunctionName=function_name,
+        PaginationConfig={"PageSize": LIST_PAGE_SIZE},
+    ):
         if page is None:
             return None
         configs.extend(EventInvokeConfig.from_api(item) for item in page.get("FunctionEventInvokeConfigs", []))
-        if not page.get("NextMarker"):
-            return configs
-        params["Marker"] = page["NextMarker"]
+    return configs
 
 
 def list_function_names(client: Any) -> Iterator[str]:
     """The names of every function in the client's region, page by page (ListFunctions)."""
-    params: dict[str, Any] = {"MaxItems": LIST_PAGE_SIZE}
-    while True:
-        page = call(client.list_functions, **params) or {}
-        for function in page.get("Functions", []):
+    for page in pages(client, "list_functions", PaginationConfig={"PageSize": LIST_PAGE_SIZE}):
+        for function in (page or {}).get("Functions", []):
             yield function["FunctionName"]
-        if not page.get("NextMarker"):
-            return
-        params["Marker"] = page["NextMarker"]

@@ -406,6 +406,32 @@ def new_destinations(current: Optional[EventInvokeConfig], desired: Settings) ->
     return {half: arn for half, arn in desired.destinations().items() if getattr(before, half) != arn}
 
 
+CREATED, UPDATED, REMOVED = "created", "updated", "deleted"
+
+
+class Action(NamedTuple):
+    """One write a plan makes: create or update (settings) or delete (settings None)."""
+
+    kind: str  # created | updated | deleted
+    target: Target
+    before: Optional[EventInvokeConfig]
+    settings: Optional[Settings]
+
+    def new_destinations(self) -> dict[str, str]:
+        """The destinations this write would set that the config does not already have on that half."""
+        return {} if self.kind == REMOVED else new_destinations(self.before, self.settings or UNSET)
+
+
+def plan_action(
+    target: Target, request: Request, current: Optional[EventInvokeConfig], purge: bool
+) -> Optional[Action]:
+    """The write `request` needs on `current` (None when nothing changes)."""
+    changed, settings = plan(request, current, purge=purge)
+    if not changed:
+        return None
+    return Action(UPDATED if current else CREATED, target, current, settings)
+
+
 # ---------------------------------------------------------------------------------------------- diff
 
 

@@ -26,9 +26,9 @@ from typing import Callable
 from typing import NamedTuple
 from typing import Optional
 
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import call
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import pages
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import Connection
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import call
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import ALLOWED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import EXPLICIT_DENY
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import REFUSED
@@ -42,6 +42,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import refusal_message
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import required_permissions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import resource_policy_decision
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Classify
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Function
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import retryable
@@ -91,9 +92,13 @@ def _read(permission: str, method: Callable[..., Any], missing: tuple[str, ...] 
     try:
         return call(method, missing=missing, **params)
     except AwsError as error:
-        if error.code in DENIED_CODES or error.details.get("http_status_code") == 403:
-            raise CallerDenied(permission, error) from None
-        raise
+        raise _caller_denied(permission, error) or error from None
+
+
+def _caller_denied(permission: str, error: AwsError) -> Optional[CallerDenied]:
+    if error.code in DENIED_CODES or error.details.get("http_status_code") == 403:
+        return CallerDenied(permission, error)
+    return None
 
 
 class Probe(NamedTuple):
@@ -204,17 +209,17 @@ def simulate(connection: Connection, role: str, pairs: list[Pair]) -> dict[Pair,
         "ResourceArns": sorted({resource for _action, resource in pairs}),
     }
     decisions: dict[Pair, str] = {}
-    while True:
-        page = _read(SIMULATE, iam.simulate_principal_policy, **params)
-        for result in page.get("EvaluationResults", []):
-            action = result["EvalActionName"]
-            for specific in result.get("ResourceSpecificResults") or []:
-                decisions[(action, specific["EvalResourceName"])] = specific["EvalResourceDecision"]
-            if "EvalResourceName" in result:
-                decisions.setdefault((action, result["EvalResourceName"]), result["EvalDecision"])
-        if not page.get("IsTruncated"):
-            return decisions
-        params["Marker"] = page["Marker"]
+    try:
+        for page in pages(iam, "simulate_principal_policy", **params):
+            for result in (page or {}).get("EvaluationResults", []):
+                action = result["EvalActionName"]
+                for specific in result.get("ResourceSpecificResults") or []:
+                    decisions[(action, specific["EvalResourceName"])] = specific["EvalResourceDecision"]
+                if "EvalResourceName" in result:
+                    decisions.setdefault((action, result["EvalResourceName"]), result["EvalDecision"])
+    except AwsError as error:
+        raise _caller_denied(SIMULATE, error) or error from None
+    return decisions
 
 
 class DestinationUse(NamedTuple):
@@ -241,11 +246,17 @@ class Preflight:
         self._lock = threading.Lock()
 
     def check(self, requests: list[DestinationUse]) -> list[DestinationCheck]:
-        """Existence first (a missing destination needs no simulation), then each role once, then the verdicts."""
+        """The verdict on each request, in the order asked."""
+        verdicts = self.verdicts(requests)
+        return [verdicts[request] for request in requests]
+
+    def verdicts(self, requests: list[DestinationUse]) -> dict[DestinationUse, DestinationCheck]:
+        """The verdict on each distinct request, keyed by it. Existence first (a missing destination needs no
+        simulation), then each role once, then the verdicts."""
         with self._lock:
-            probed = [(r, self._probe(parse_destination(r.arn), self._same_account(r))) for r in requests]
-            self._simulate_roles([request for request, found in probed if found.exists.value is not False])
-            return [self._check_one(request, found) for request, found in probed]
+            probed = {r: self._probe(parse_destination(r.arn), self._same_account(r)) for r in dict.fromkeys(requests)}
+            self._simulate_roles([request for request, found in probed.items() if found.exists.value is not False])
+            return {request: self._check_one(request, found) for request, found in probed.items()}
 
     @staticmethod
     def _same_account(request: DestinationUse) -> bool:

@@ -75,28 +75,6 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
-  preflight:
-    description:
-      - When to check, before writing, the destinations the write would set (not ones the configuration already
-        has on the same half), the way AWS checks them when it accepts a configuration.
-      - Each must exist in the region and account its ARN names (one read of its own service; SQS C(GetQueueUrl),
-        SNS C(GetTopicAttributes), Lambda C(GetFunction), EventBridge C(DescribeEventBus), S3 C(HeadBucket)).
-      - The function's execution role for that qualifier (from C(GetFunction), which has its own quota) must be
-        allowed to deliver to it (C(sqs:SendMessage), C(sns:Publish), C(lambda:InvokeFunction),
-        C(events:PutEvents), or C(s3:PutObject) and C(s3:ListBucket)), asked of C(iam:SimulatePrincipalPolicy)
-        in one call per role. The destination's resource policy is read and simulated too when the role's own
-        policies do not allow it (within one account either may grant it; across accounts both must).
-      - V(check_mode) checks in check mode only. A real run then makes the fewest calls, and diagnoses a write AWS
-        refuses with the same reads. A missing destination or a denied role fails at once, naming the cause; only
-        a refusal whose destination exists and whose role is allowed is retried, within O(retry_timeout).
-      - V(always) also checks before a real write, and writes nothing when a check fails.
-      - V(never) reads nothing about destinations; a refused write is retried within O(retry_timeout).
-      - A read the caller's own credentials may not make (AccessDenied) leaves that check unverified and warns
-        once, naming the permission; it does not fail the task.
-    type: str
-    choices: [check_mode, always, never]
-    default: check_mode
-    version_added: 1.1.0
   destination_config:
     description:
       - Both destinations in the shape this module returns, so the output of
@@ -120,6 +98,7 @@ options:
             description: The destination's ARN.
             type: str
 extends_documentation_fragment:
+  - cloudops.aws_lambda.options.preflight
   - cloudops.aws_lambda.connection
   - cloudops.aws_lambda.connection.attributes
 attributes:
@@ -296,33 +275,34 @@ event_invoke_config:
             destination: arn:aws:sqs:eu-west-1:123456789012:my-function-failures
 """
 
+from typing import Any
+from typing import Optional
+
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import Change
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import ConfigPath
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import PathOptions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import run_module
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import preflight_error
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refusal_classifier
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refused
-
-_DESTINATION = {"type": "dict", "options": {"destination": {"type": "str"}}}
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import REMOVED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Action
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import plan_action
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import PREFLIGHT_SPEC
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import SETTINGS_MUTUALLY_EXCLUSIVE
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import SETTINGS_SPEC
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.runner import run_module
 
 ARGUMENT_SPEC = {
     "function_name": {"type": "str", "required": True, "aliases": ["name"]},
     "qualifier": {"type": "str"},
     "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-    "maximum_retry_attempts": {"type": "int"},
-    "maximum_event_age_in_seconds": {"type": "int"},
-    "on_success": {"type": "str"},
-    "on_failure": {"type": "str"},
-    "destination_config": {"type": "dict", "options": {"on_success": _DESTINATION, "on_failure": _DESTINATION}},
+    **SETTINGS_SPEC,
     "purge": {"type": "bool", "default": False},
-    "preflight": {"type": "str", "choices": ["check_mode", "always", "never"], "default": "check_mode"},
+    **PREFLIGHT_SPEC,
 }
 
 
-def validate(params):
+def validate(params: dict[str, Any]) -> tuple[core.Target, core.Request]:
     """Everything that can be refused is refused here, before a client exists."""
     target = core.parse_target(params["function_name"], params["qualifier"])
     request = core.build_request(params)
@@ -335,84 +315,41 @@ def validate(params):
     return target, request
 
 
-def ensure_absent(client, target, current, check_mode, retry_timeout):
-    if current is None:
-        return False, None
-    if check_mode:
-        return True, None
-    return api.delete_config(client, target, retry_timeout), None
-
-
-class Present:
-    """state=present: plan, check the destinations the write would set (check mode, or preflight=always), write."""
-
-    def __init__(self, module, connection, target):
-        self.params = module.params
-        self.check_mode = module.check_mode
-        self.client = connection.lambda_client
-        self.target = target
-        self.preflight = Preflight(connection, module.warn)
-        self.checks = []
-        self._function = None
-
-    def function(self):
-        """GetFunction, once: the identity of a config that does not exist yet, and the execution role."""
-        if self._function is None:
-            self._function = api.get_function(self.client, self.target)
-            if self._function is None:
-                raise api.missing_target(self.target, "GetFunction", self.check_mode)
-        return self._function
-
-    def ensure(self, request, current):
-        changed, desired = core.plan(request, current, purge=self.params["purge"])
-        if not changed:
-            return False, current
-        mode = self.params["preflight"]
-        new = core.new_destinations(current, desired)
-        if new and (mode == "always" or (mode == "check_mode" and self.check_mode)):
-            self.checks = self.preflight.check(
-                [DestinationUse(half, arn, self.function()) for half, arn in new.items()]
-            )
-            if refused(self.checks):
-                raise preflight_error(self.checks, self.check_mode)
-        if self.check_mode:
-            return True, (current or self.function().identity).with_settings(desired)
-        if mode == "never":
-            return True, api.put_config(self.client, self.target, desired, self.params["retry_timeout"])
-        classify = refusal_classifier(self.preflight, desired.destinations(), self.function)
-        return True, api.put_config(self.client, self.target, desired, self.params["retry_timeout"], classify)
-
-
-def run(module):
+def run(module: Any) -> dict[str, Any]:
     params = module.params
     target, request = validate(params)
     connection = open_connection(module, [target])
     current = api.get_config(connection.lambda_client, target)
-    checks = []
+    path = ConfigPath(
+        connection, PathOptions(module.check_mode, params["preflight"], params["retry_timeout"]), module.warn
+    )
     if params["state"] == "absent":
-        changed, after = ensure_absent(
-            connection.lambda_client, target, current, module.check_mode, params["retry_timeout"]
-        )
+        action = Action(REMOVED, target, current, None) if current else None
     else:
-        present = Present(module, connection, target)
-        changed, after = present.ensure(request, current)
-        checks = present.checks
+        action = plan_action(target, request, current, params["purge"])
+    change = finish(path, action) if action else None
+    after = change.after if change else None if action else current  # None: a Delete found it already gone
     result = {
-        "changed": changed,
+        "changed": change is not None,
         "event_invoke_config": after.to_result() if after else {},
-        "preflight": [check.to_result() for check in checks],
+        "preflight": [check.to_result() for check in path.checks(action)] if action else [],
     }
     if module._diff:  # pylint: disable=protected-access
         result["diff"] = core.diff(f"{target.name}:{target.qualifier}", current, after)
     return result
 
 
-def main():
-    run_module(
-        ARGUMENT_SPEC,
-        run,
-        mutually_exclusive=[("destination_config", "on_success"), ("destination_config", "on_failure")],
-    )
+def finish(path: ConfigPath, action: core.Action) -> Optional[Change]:
+    """The one config's path: its destinations checked when the preflight runs, then predicted or written."""
+    path.check(path.uses(action))
+    refusal = path.refusal(action)
+    if refusal:
+        raise refusal
+    return path.finish(action)
+
+
+def main() -> None:
+    run_module(ARGUMENT_SPEC, run, mutually_exclusive=SETTINGS_MUTUALLY_EXCLUSIVE)
 
 
 if __name__ == "__main__":

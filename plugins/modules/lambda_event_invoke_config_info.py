@@ -33,19 +33,8 @@ options:
       - Only this qualifier (a version number, an alias name, or V($LATEST)). Requires O(function_name).
       - Omitted (and no qualifier inside O(function_name)) means every qualifier of the function.
     type: str
-  concurrency:
-    description:
-      - How many functions are listed at the same time in a region-wide scan.
-    type: int
-    default: 8
-  rate_limit:
-    description:
-      - The most requests per second this task sends. Lambda allows 15 control-plane requests per second per account
-        and region, shared by every tool; going faster only earns throttling.
-      - Lower it when other tools use the same account and region at the same time. V(0) turns the limit off.
-    type: float
-    default: 15
 extends_documentation_fragment:
+  - cloudops.aws_lambda.options.pacing
   - cloudops.aws_lambda.connection
   - cloudops.aws_lambda.connection.attributes
 attributes:
@@ -131,26 +120,27 @@ event_invoke_configs:
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from typing import Optional
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import check_at_least
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import run_module
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import PACING_SPEC
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import check_pacing
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RequestRateLimiter
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.runner import run_module
 
 ARGUMENT_SPEC = {
     "function_name": {"type": "str", "aliases": ["name"]},
     "qualifier": {"type": "str"},
-    "concurrency": {"type": "int", "default": 8},
-    "rate_limit": {"type": "float", "default": 15},
+    **PACING_SPEC,
 }
 
 
-def validate(params):
+def validate(params: dict[str, Any]) -> tuple[Optional[core.Target], bool]:
     """Refuse bad input before a client exists. Returns the target (None for a region) and whether it is one config."""
-    check_at_least(params, "concurrency", 1)
-    check_at_least(params, "rate_limit", 0)
+    check_pacing(params)
     if params["function_name"] is None:
         if params["qualifier"] is not None:
             raise core.ParameterError("qualifier", "qualifier requires function_name.")
@@ -160,7 +150,7 @@ def validate(params):
     return target, one
 
 
-def scan_region(client, concurrency):
+def scan_region(client: Any, concurrency: int) -> list[core.EventInvokeConfig]:
     """Every function's configs. Functions are listed page by page while earlier pages' functions are scanned."""
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         pages = pool.map(lambda name: api.list_configs(client, name), api.list_function_names(client))
@@ -168,7 +158,7 @@ def scan_region(client, concurrency):
         return [config for configs in pages if configs is not None for config in configs]
 
 
-def run(module):
+def run(module: Any) -> dict[str, Any]:
     params = module.params
     target, one = validate(params)
     client = open_connection(module, [target] if target else [], retry_mode="adaptive").lambda_client
@@ -184,7 +174,7 @@ def run(module):
     return {"changed": False, "event_invoke_configs": [c.to_result() for c in sorted(configs, key=lambda c: c.key)]}
 
 
-def main():
+def main() -> None:
     run_module(ARGUMENT_SPEC, run)
 
 

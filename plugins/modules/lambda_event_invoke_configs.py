@@ -106,28 +106,9 @@ options:
         never a default, so V(gathered) or V(deleted) with neither O(config) nor O(scope) is refused.
     type: list
     elements: str
-  concurrency:
-    description: How many functions are read and written at the same time.
-    type: int
-    default: 8
-  rate_limit:
-    description:
-      - The most Lambda requests per second this task sends (C(GetFunction), which has a quota of its own, is not
-        counted). Lambda allows 15 control-plane requests per second per account and region, shared by every
-        tool; going faster only earns throttling. V(0) turns the limit off.
-    type: float
-    default: 15
-  preflight:
-    description:
-      - When to check the destinations the writes would set (see M(cloudops.aws_lambda.lambda_event_invoke_config)).
-        Each distinct destination is read once and each execution role simulated once, however many
-        configurations use them.
-      - V(check_mode) checks in check mode only, and diagnoses writes AWS refuses in real runs. V(always) also
-        checks before real writes. V(never) reads nothing about destinations.
-    type: str
-    choices: [check_mode, always, never]
-    default: check_mode
 extends_documentation_fragment:
+  - cloudops.aws_lambda.options.preflight
+  - cloudops.aws_lambda.options.pacing
   - cloudops.aws_lambda.connection
   - cloudops.aws_lambda.connection.attributes
 attributes:
@@ -255,53 +236,53 @@ preflight:
   elements: dict
 """
 
+from typing import Any
+from typing import Optional
+
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import desired_state as desired
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import check_at_least
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import PathOptions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import run_module
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Options
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Outcome
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import converge
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import diff
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import PACING_SPEC
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import PREFLIGHT_SPEC
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import SETTINGS_MUTUALLY_EXCLUSIVE
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import SETTINGS_SPEC
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import check_pacing
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RequestRateLimiter
-
-_DESTINATION = {"type": "dict", "options": {"destination": {"type": "str"}}}
-_ENTRY = {
-    "function_name": {"type": "str", "required": True, "aliases": ["name"]},
-    "qualifier": {"type": "str"},
-    "maximum_retry_attempts": {"type": "int"},
-    "maximum_event_age_in_seconds": {"type": "int"},
-    "on_success": {"type": "str"},
-    "on_failure": {"type": "str"},
-    "destination_config": {"type": "dict", "options": {"on_success": _DESTINATION, "on_failure": _DESTINATION}},
-}
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.runner import run_module
 
 ARGUMENT_SPEC = {
     "config": {
         "type": "list",
         "elements": "dict",
-        "options": _ENTRY,
-        "mutually_exclusive": [("destination_config", "on_success"), ("destination_config", "on_failure")],
+        "options": {
+            "function_name": {"type": "str", "required": True, "aliases": ["name"]},
+            "qualifier": {"type": "str"},
+            **SETTINGS_SPEC,
+        },
+        "mutually_exclusive": SETTINGS_MUTUALLY_EXCLUSIVE,
     },
     "state": {"type": "str", "choices": list(desired.STATES), "default": desired.MERGED},
     "scope": {"type": "list", "elements": "str"},
-    "concurrency": {"type": "int", "default": 8},
-    "rate_limit": {"type": "float", "default": 15},
-    "preflight": {"type": "str", "choices": ["check_mode", "always", "never"], "default": "check_mode"},
+    **PACING_SPEC,
+    **PREFLIGHT_SPEC,
 }
 
 
-def validate(params):
+def validate(params: dict[str, Any]) -> tuple[list[desired.Entry], Optional[list[str]]]:
     """Everything that can be refused is refused here, before a client exists."""
-    check_at_least(params, "concurrency", 1)
-    check_at_least(params, "rate_limit", 0)
+    check_pacing(params)
     entries = desired.parse_entries(params["config"] or [], params["state"], params.get("region"))
     scope = desired.parse_scope(params["scope"], entries, params["state"])
     return entries, scope
 
 
-def run(module):
+def run(module: Any) -> dict[str, Any]:
     params = module.params
     state = params["state"]
     entries, scope = validate(params)
@@ -320,17 +301,15 @@ def run(module):
         )
     options = Options(
         state=state,
-        check_mode=module.check_mode or state == desired.GATHERED,
-        preflight=params["preflight"],
-        retry_timeout=params["retry_timeout"],
+        path=PathOptions(module.check_mode or state == desired.GATHERED, params["preflight"], params["retry_timeout"]),
         concurrency=params["concurrency"],
-        delete_unlisted=state == desired.DELETED and not entries,
+        delete_unlisted=state == desired.DELETED and desired.reads_scope(state, entries),
     )
     outcome = converge(connection, expansion, options, module.warn)
     return report(module, state, outcome)
 
 
-def report(module, state, outcome):
+def report(module: Any, state: str, outcome: Outcome) -> dict[str, Any]:
     result = {
         "changed": bool(outcome.changes),
         "changes": [
@@ -359,7 +338,7 @@ def report(module, state, outcome):
     return result
 
 
-def main():
+def main() -> None:
     run_module(ARGUMENT_SPEC, run)
 
 

@@ -20,24 +20,24 @@ from botocore.exceptions import NoCredentialsError
 from botocore.exceptions import SSLError
 from botocore.stub import Stubber
 
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import call
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import operation_name
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import COLLECTION_VERSION
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import CONNECT_ATTEMPTS
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import Connection
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import call
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import client_error
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import client_settings
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import exhausted_error
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import operation_name
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import refuse_booleans
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import user_agent_extra
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import client_error
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import exhausted_error
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import parse_target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import CONFLICT_REASON
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import DESTINATION_PROPAGATION_REASON
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetriesExhausted
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.runner import refuse_booleans
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 ENDPOINT = "http://127.0.0.1:1"  # never contacted: every request is answered by a hook or a Stubber

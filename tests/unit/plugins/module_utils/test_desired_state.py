@@ -7,21 +7,21 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import CREATED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import DELETED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import GATHERED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import MERGED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import OVERRIDDEN
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import REMOVED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import REPLACED
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import UPDATED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import expand
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import gathered_entry
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import needs_listing
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import parse_entries
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import parse_scope
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import plan_function
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import REMOVED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import UPDATED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings

@@ -12,11 +12,11 @@ import botocore.session
 import pytest
 from botocore.stub import Stubber
 
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DENIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import MISSING
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import OK
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNVERIFIED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Function
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
