@@ -41,7 +41,13 @@ class Function(NamedTuple):
 
     identity: EventInvokeConfig  # no LastModified, no settings
     role: Optional[str]
-    account: str
+    account: Optional[str]  # None when not known (the caller may not call GetFunction)
+    lacking: Optional[str] = None  # the caller's missing permission when GetFunction could not be read
+
+
+def unread_function(target: Target, permission: str) -> Function:
+    """What is known of a qualifier whose GetFunction the caller may not call: its name, and no role."""
+    return Function(EventInvokeConfig(None, target.name, target.qualifier), None, target.account, permission)
 
 
 def retryable(error: Exception) -> Optional[RetryReason]:

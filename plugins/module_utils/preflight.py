@@ -92,10 +92,10 @@ def _read(permission: str, method: Callable[..., Any], missing: tuple[str, ...] 
     try:
         return call(method, missing=missing, **params)
     except AwsError as error:
-        raise _caller_denied(permission, error) or error from None
+        raise caller_denied(permission, error) or error from None
 
 
-def _caller_denied(permission: str, error: AwsError) -> Optional[CallerDenied]:
+def caller_denied(permission: str, error: AwsError) -> Optional[CallerDenied]:
     if error.code in DENIED_CODES or error.details.get("http_status_code") == 403:
         return CallerDenied(permission, error)
     return None
@@ -218,7 +218,7 @@ def simulate(connection: Connection, role: str, pairs: list[Pair]) -> dict[Pair,
                 if "EvalResourceName" in result:
                     decisions.setdefault((action, result["EvalResourceName"]), result["EvalDecision"])
     except AwsError as error:
-        raise _caller_denied(SIMULATE, error) or error from None
+        raise caller_denied(SIMULATE, error) or error from None
     return decisions
 
 
@@ -260,7 +260,10 @@ class Preflight:
 
     @staticmethod
     def _same_account(request: DestinationUse) -> bool:
-        return parse_destination(request.arn).account in (None, request.function.account)
+        """An unknown account (GetFunction was not allowed) is taken as the destination's: what is checked then is
+        whether the destination exists, which does not depend on it."""
+        account = request.function.account
+        return account is None or parse_destination(request.arn).account in (None, account)
 
     # -- the role's own policies, one call per role --
 
@@ -277,7 +280,7 @@ class Preflight:
             try:
                 decisions = simulate(self.connection, role, sorted(pairs))
             except CallerDenied as denied:
-                self._note(denied.permission, f"the role's permissions were not checked: {denied}")
+                self.note(denied.permission, "the role's permissions were not checked")
                 decisions = {}
             for pair in pairs:
                 self._decisions[(role, pair)] = decisions.get(pair)
@@ -289,7 +292,7 @@ class Preflight:
         function = request.function
         same_account = self._same_account(request)
         if probed.exists.lacking:
-            self._note(probed.exists.lacking, f"the existence of {destination.arn} was not checked")
+            self.note(probed.exists.lacking, f"the existence of {destination.arn} was not checked")
         if probed.exists.value is False:
             allowed = Finding(None, "not checked: the destination does not exist")
         else:
@@ -309,6 +312,12 @@ class Preflight:
     def _allowed(self, destination: Destination, function: Function, same_account: bool, probed: Probe) -> Finding:
         role = function.role
         if not role:
+            if function.lacking:
+                return Finding(
+                    None,
+                    f"the execution role was not read (the caller may not call {function.lacking})",
+                    function.lacking,
+                )
             return Finding(None, "the function reports no execution role")
         pairs = required_permissions(destination)
         identity = {pair: self._decisions.get((role, pair)) for pair in pairs}
@@ -327,7 +336,7 @@ class Preflight:
         try:
             text = resource_policy(self.connection, destination, probed)
         except CallerDenied as denied_read:
-            self._note(denied_read.permission, f"the resource policy of {destination.arn} was not checked")
+            self.note(denied_read.permission, f"the resource policy of {destination.arn} was not checked")
             return Finding(
                 None, f"the destination's resource policy was not checked: {denied_read}", denied_read.permission
             )
@@ -336,7 +345,7 @@ class Preflight:
         resource = {pair: resource_policy_decision(text, role, *pair) for pair in pairs} if text else {}
         return permission_finding(decided, resource, same_account)
 
-    def _note(self, permission: str, what: str) -> None:
+    def note(self, permission: str, what: str) -> None:
         """Warn once per permission the caller lacks: an unchecked destination is reported, never passed silently."""
         self._warn_once(
             permission,
@@ -350,13 +359,30 @@ class Preflight:
             self._warn(text)
 
 
+class Refused(AwsError):
+    """A write AWS refused (or would refuse) for a destination, with the checks that say why."""
+
+    def __init__(
+        self, message: str, checks: list[DestinationCheck], error: Optional[AwsError] = None, check_mode: bool = False
+    ) -> None:
+        code, details = (error.code, error.details) if error else (None, None)
+        super().__init__(message, code, details, {"preflight": [c.to_result() for c in checks]})
+        self.checks = checks
+        self.check_mode = check_mode
+
+    @property
+    def cause(self) -> str:
+        """Why, without this write's own AWS error: the same for every config that sets these destinations."""
+        return refusal_message(self.checks, self.check_mode)
+
+
 def refused(checks: list[DestinationCheck]) -> bool:
     return any(check.outcome in REFUSED for check in checks)
 
 
-def preflight_error(checks: list[DestinationCheck], check_mode: bool) -> AwsError:
+def preflight_error(checks: list[DestinationCheck], check_mode: bool) -> Refused:
     """The failure of a write the preflight shows AWS would refuse (before any write)."""
-    return AwsError(refusal_message(checks, check_mode), extra={"preflight": [c.to_result() for c in checks]})
+    return Refused(refusal_message(checks, check_mode), checks, check_mode=check_mode)
 
 
 def refusal_classifier(
@@ -391,15 +417,15 @@ def _diagnose(
 ) -> RetryReason:
     named = destination_named_in(error.message)
     suspects = {half: arn for half, arn in halves.items() if arn == named} or halves
-    owner = function()
-    if owner is None:  # the function went away between the write and this read: nothing to diagnose
+    try:
+        owner = function()
+        if owner is None:  # the function went away between the write and this read: nothing to diagnose
+            return reason
+        checks = preflight.check([DestinationUse(half, arn, owner) for half, arn in suspects.items()])
+    except AwsError:  # the diagnosis could not read (throttled, no answer): AWS's own message is kept
         return reason
-    checks = preflight.check([DestinationUse(half, arn, owner) for half, arn in suspects.items()])
-    results = {"preflight": [check.to_result() for check in checks]}
     if refused(checks):
-        raise AwsError(
-            f"{error} — not retried: {refusal_message(checks, check_mode=False)}", error.code, error.details, results
-        )
+        raise Refused(f"{error} — not retried: {refusal_message(checks, check_mode=False)}", checks, error)
     verified = all(check.outcome == "ok" for check in checks)
     found = "the destination exists and the role's policies allow it" if verified else "the preflight could not tell"
     return RetryReason(f"{reason.text}, and {found}", reason.advice)

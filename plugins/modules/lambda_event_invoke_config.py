@@ -17,7 +17,9 @@ description:
     event, and where Lambda sends records of successful and failed invocations.
   - Options not given keep their current value (unless O(purge=true)). A change is written as the whole desired
     state with C(PutFunctionEventInvokeConfig), so nothing the task did not name is lost.
-  - A run with nothing to change makes exactly one API call; a change makes two (one read, one write); check mode
+  - A run with nothing to change makes exactly one API call (two when there is no configuration and the task only
+    removes: C(GetFunction) then tells a missing function or qualifier, which fails, from one without a
+    configuration); a change makes two (one read, one write); check mode
     only reads, and checks the destinations the change would set (see O(preflight)).
   - To read every configuration of a function or a region, use M(cloudops.aws_lambda.lambda_event_invoke_config_info).
 author:
@@ -71,7 +73,8 @@ options:
       - V(true) makes the configuration exactly what the task names. A number left out returns to AWS's default
         (2 retries, 6 hours) and a destination left out is removed, as C(state=replaced) of
         M(cloudops.aws_lambda.lambda_event_invoke_configs) does.
-      - Where no configuration exists, a task that names nothing (or only removals) changes nothing.
+      - Where no configuration exists, a task that names nothing (or only removals) changes nothing; it fails when
+        the function or the qualifier does not exist.
     type: bool
     default: false
     version_added: 1.1.0
@@ -327,6 +330,8 @@ def run(module: Any) -> dict[str, Any]:
         action = Action(REMOVED, target, current, None) if current else None
     else:
         action = plan_action(target, request, current, params["purge"])
+        if action is None and current is None:
+            path.function(target)  # nothing to write and no config: fails, naming it, if the qualifier does not exist
     change = finish(path, action) if action else None
     after = change.after if change else None if action else current  # None: a Delete found it already gone
     result = {

@@ -228,13 +228,48 @@ def test_nothing_to_set_and_no_config_fails_without_writing(run):
 
 @pytest.mark.parametrize("check", [False, True])
 def test_only_removing_destinations_where_no_config_exists_is_ok_and_unchanged(run, check):
-    """The destination is already absent: there is nothing to do, so nothing fails and nothing is written."""
+    """The destination is already absent: there is nothing to do, so nothing fails and nothing is written. Get's 404
+    cannot tell a missing config from a missing function (C7): GetFunction tells."""
     result = present(run, check=check, on_success="", destination_config=None)
     assert not result["failed"] and result["changed"] is False
     assert result["event_invoke_config"] == {}
     result = present(run, check=check, destination_config={"on_failure": {}})
     assert not result["failed"] and result["changed"] is False
-    assert run.calls() == [GET, GET]
+    assert run.calls() == [GET, "GetFunction", GET, "GetFunction"]
+
+
+@pytest.mark.parametrize("check", [False, True])
+@pytest.mark.parametrize(
+    ("function_name", "qualifier"), [("no-such-function", None), (None, "no-such-alias")], ids=["function", "alias"]
+)
+def test_only_removing_on_a_missing_function_or_qualifier_fails_naming_it(run, check, function_name, qualifier):
+    name = function_name or fn(run)["name"]
+    result = present(run, check=check, function_name=name, qualifier=qualifier, on_failure="")
+    assert result["failed"] and not result.get("changed")
+    assert f"The function {name} or its qualifier {qualifier or '$LATEST'} does not exist" in result["msg"]
+    assert ("a real run would fail the same way" in result["msg"]) is check
+    assert run.calls() == [GET, "GetFunction"] and run.writes() == []
+
+
+def test_a_caller_that_may_not_call_get_function_gets_unverified_and_one_warning_in_check_mode(run):
+    run.emulator.set_faults(denied_actions=["lambda:GetFunction"])
+    result = present(run, check=True, on_failure=arn(run, "queue"), on_success=arn(run, "topic"))
+    assert result["changed"] is True and not result["failed"]
+    assert [(c["exists"], c["allowed"], c["outcome"]) for c in result["preflight"]] == [(True, None, "unverified")] * 2
+    assert "lambda:GetFunction" in result["preflight"][0]["message"]
+    assert len(result["warnings"]) == 1 and "lambda:GetFunction" in result["warnings"][0]
+    assert result["event_invoke_config"]["function_arn"] is None  # GetFunction gives a new config's ARN
+    assert run.writes() == []
+
+
+def test_a_refused_write_whose_diagnosis_may_not_call_get_function_still_fails_naming_the_cause(run):
+    """The existence read does not need the role: a mistyped queue is still told, with AWS's own message."""
+    run.emulator.set_faults(denied_actions=["lambda:GetFunction"])
+    queue = arn(run, "queue") + "-typo"
+    result = present(run, on_failure=queue, retry_timeout=5)
+    assert result["failed"] and "is invalid" in result["msg"] and "does not exist in region" in result["msg"]
+    assert "AccessDenied" not in result["msg"]
+    assert run.calls() == [GET, PUT, "GetFunction"]
 
 
 def test_a_missing_function_fails_with_aws_message(run):
