@@ -119,8 +119,9 @@ notes:
     checks it when the configuration is written. FIFO queues and topics are refused before any call, because Lambda
     accepts them but cannot deliver to them.
   - The destination preflight needs the caller to be allowed C(lambda:GetFunction), C(iam:SimulatePrincipalPolicy)
-    and the read of each destination's service (C(sqs:GetQueueUrl), C(sns:GetTopicAttributes),
-    C(events:DescribeEventBus), C(s3:ListBucket)); for the resource-policy step also C(sqs:GetQueueAttributes),
+    and the read of each destination's service (C(sqs:GetQueueAttributes), C(sns:GetTopicAttributes),
+    C(events:DescribeEventBus), C(s3:ListBucket)); for an encrypted queue or topic C(kms:DescribeKey) and
+    C(kms:GetKeyPolicy); for the resource-policy step also
     C(lambda:GetPolicy) and C(s3:GetBucketPolicy).
   - Lambda does not delete an alias's configuration with the alias in every case; delete the configuration first.
 seealso:
@@ -216,8 +217,16 @@ preflight:
       description: Whether the role may deliver to it; V(null) when it could not be checked (or it does not exist).
       type: bool
       sample: true
+    key:
+      description:
+        - The KMS key that encrypts the queue or topic (its ARN); V(null) when it is not encrypted with one.
+      type: str
+      version_added: 1.2.0
     outcome:
-      description: V(ok), V(missing), V(denied) (AWS would refuse the write) or V(unverified) (a warning says why).
+      description:
+        - V(ok), V(missing) (AWS would refuse the write), V(denied) (the role may not deliver to it; AWS refuses the
+          write, except when only the KMS key is at fault, when AWS accepts it and drops every record) or
+          V(unverified) (a warning says why).
       type: str
       sample: ok
     message:
