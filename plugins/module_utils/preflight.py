@@ -4,12 +4,15 @@
 """The destination preflight: the reads that tell, before a write, what Lambda will refuse about a destination.
 
 For each destination a write would set (destinations.py has the rules):
-  exists   the cheapest read of its service, in the region and account its ARN names:
-           SQS GetQueueAttributes (with the key and the policy), SNS GetTopicAttributes, Lambda GetFunction, EventBridge DescribeEventBus, S3 HeadBucket;
+  exists   the cheapest read of its service, in the region and account its ARN names: SQS GetQueueAttributes
+           (which also gives the key and the queue policy), SNS GetTopicAttributes, Lambda GetFunction, EventBridge
+           DescribeEventBus, S3 HeadBucket;
   allowed  iam:SimulatePrincipalPolicy of the function's execution role, one call per role for all its
-           destinations; the destination's resource policy is read (SQS GetQueueAttributes, Lambda GetPolicy, S3
-           GetBucketPolicy; SNS and EventBridge already returned it) and evaluated here only when the role's own
-           policies do not settle it (destinations.py says why the simulator cannot do that part).
+           destinations; the destination's resource policy is read (Lambda GetPolicy, S3 GetBucketPolicy; SQS, SNS
+           and EventBridge already returned it) and evaluated here only when the role's own policies do not settle
+           it (destinations.py says why the simulator cannot do that part);
+  key      for a queue or topic encrypted with a KMS key (C19): DescribeKey and GetKeyPolicy once per key, and the
+           key's actions in the role's one simulation. AWS accepts a config whose key the role may not use.
 A read the caller itself may not make (AccessDenied) leaves that finding unverified and warns once, naming the
 permission; it never fails the task and never passes silently.
 
