@@ -4,7 +4,7 @@ Request flow::
 
     /_emulator/*                      -> control endpoints (not logged, never faulted)
     IAM action in denied_actions      -> AccessDenied in the service's wire format (caller_denied), nothing else
-    Lambda control-plane call         -> latency, then throttle (bucket + rate), then 500 error rate
+    Lambda control-plane call         -> latency, then throttle (the account and region's bucket + rate), then 500
       event-invoke-config operation   -> EventInvokeConfigs (conflict/propagation faults inside, before writes)
       ListFunctions                   -> moto, then paged like AWS (list_functions)
       anything else                   -> moto
@@ -40,6 +40,7 @@ from .event_invoke import EventInvokeConfigs
 from .event_invoke import WriteFaults
 from .faults import FaultInjector
 from .faults import FaultSettings
+from .faults import QuotaScope
 from .iam_simulator import simulate_principal_policy
 from .routes import RequestInfo
 from .routes import describe
@@ -119,7 +120,7 @@ class EmulatorApp:
             self._record(info, response[0], "denied")
             return _send(start_response, response)
         if info.is_lambda_control_plane:
-            error = self._front_door_fault(info.operation)
+            error = self._front_door_fault(info.operation, (_account(environ, info), info.region))
             if error is not None:
                 self._record(info, error.status, error.fault)
                 return _send(start_response, error_response(error))
@@ -137,11 +138,12 @@ class EmulatorApp:
 
     # --- faults and our operations ---
 
-    def _front_door_fault(self, operation: str) -> LambdaError | None:
-        """Faults that hit any Lambda control-plane call before it is looked at."""
+    def _front_door_fault(self, operation: str, scope: QuotaScope) -> LambdaError | None:
+        """Faults that hit any Lambda control-plane call before it is looked at. ``scope`` is the call's account
+        and region (the one in its signature): each has a quota of its own, as in AWS."""
         if self.faults.latency_seconds:
             time.sleep(self.faults.latency_seconds)
-        retry_after = self.faults.throttle(shared_quota=operation not in OWN_QUOTA_OPERATIONS)
+        retry_after = self.faults.throttle(shared_quota=operation not in OWN_QUOTA_OPERATIONS, scope=scope)
         if retry_after is not None:
             error = too_many_requests(retry_after)
             error.fault = "throttle"
