@@ -7,6 +7,7 @@ Request flow::
     Lambda control-plane call         -> latency, then throttle (the account and region's bucket + rate), then 500
       event-invoke-config operation   -> EventInvokeConfigs (conflict/propagation faults inside, before writes)
       ListFunctions                   -> moto, then paged like AWS (list_functions)
+      GetPolicy, AddPermission        -> moto, then corrected (lambda_responses)
       anything else                   -> moto
     iam SimulatePrincipalPolicy       -> iam_simulator (moto does not implement it)
     any other request                 -> moto
@@ -33,6 +34,7 @@ from urllib.parse import parse_qsl
 from urllib.parse import quote
 
 from . import caller_denied
+from . import lambda_responses
 from . import list_functions
 from . import moto_view
 from .event_invoke import CallContext
@@ -130,6 +132,8 @@ class EmulatorApp:
             return _send(start_response, response)
         if info.service == "lambda" and info.operation == "ListFunctions":
             return _send(start_response, self._list_functions(environ, info))
+        if info.service == "lambda" and info.operation in lambda_responses.CORRECTED_OPERATIONS:
+            return _send(start_response, self._corrected_lambda(environ, info))
         if info.service == "iam" and info.operation == "SimulatePrincipalPolicy":
             response = simulate_principal_policy(form_params(info))
             self._record(info, response[0], None)
@@ -195,6 +199,13 @@ class EmulatorApp:
                 response = json_response(200, page)
         except LambdaError as error:
             response = error_response(error)
+        self._record(info, response[0], None)
+        return response
+
+    def _corrected_lambda(self, environ: dict[str, Any], info: RequestInfo) -> Response:
+        """moto's answer with what moto gets wrong put right (lambda_responses)."""
+        _expand_partial_arn(environ, info)
+        response = lambda_responses.correct(info, self._call_moto(environ))
         self._record(info, response[0], None)
         return response
 

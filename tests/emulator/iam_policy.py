@@ -186,11 +186,11 @@ def _strings(value: Any) -> tuple[str, ...] | None:
 def _aws_principals(value: Any) -> tuple[str, ...]:
     """The AWS principals a Principal element names ("*" for everyone); Service etc. principals are dropped.
 
-    A bare string other than "*" is not valid policy grammar, but moto stores Lambda AddPermission principals that
-    way ("123456789012"), so it is read as an AWS principal.
+    A bare string other than "*" is not policy grammar and names nobody. (moto keeps Lambda AddPermission
+    principals that way; ``moto_view`` hands them over in AWS's shape, ``{"AWS": ...}``.)
     """
     if isinstance(value, str):
-        return (value,)
+        return (value,) if value == "*" else ()
     if isinstance(value, dict):
         return _strings(value.get("AWS")) or ()
     return ()

@@ -302,8 +302,36 @@ def _lambda_policy(arn: str, _parsed: Arn) -> str | None:
         function = backend._lambdas.get_function_by_name_or_arn_with_qualifier(name, qualifier)
     except Exception:  # moto raises its own "not found" classes; a missing function simply has no policy
         return None
-    statements = function.policy.statements
+    statements = [with_aws_principal(statement) for statement in function.policy.statements]
     return json.dumps({"Version": "2012-10-17", "Statement": statements}) if statements else None
+
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
+
+
+def aws_principal(value: Any, partition: str = "aws") -> Any:
+    """A Lambda permission's principal as AWS writes it in the function policy (GetPolicy, AddPermission).
+
+    AddPermission takes the principal as one string; the policy names it ``{"AWS": ARN}`` for an IAM principal
+    (an account id becomes ``arn:aws:iam::ACCOUNT:root``), ``{"Service": NAME}`` for a service and ``"*"`` for
+    everyone. moto 5.2.5 keeps account ids and IAM ARNs as bare strings, which no policy reader expects.
+    """
+    if not isinstance(value, str) or value == "*":
+        return value
+    if _ACCOUNT_ID.fullmatch(value):
+        return {"AWS": f"arn:{partition}:iam::{value}:root"}
+    if value.startswith("arn:"):
+        return {"AWS": value}
+    return {"Service": value}
+
+
+def with_aws_principal(statement: Any) -> Any:
+    """A copy of a function-policy statement with its Principal in AWS's shape (``aws_principal``)."""
+    if not isinstance(statement, dict) or "Principal" not in statement:
+        return statement
+    resource = statement.get("Resource")
+    partition = resource.split(":")[1] if isinstance(resource, str) and resource.startswith("arn:") else "aws"
+    return {**statement, "Principal": aws_principal(statement["Principal"], partition)}
 
 
 def _events_policy(_arn: str, parsed: Arn) -> str | None:
