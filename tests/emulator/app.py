@@ -8,8 +8,10 @@ Request flow::
       event-invoke-config operation   -> EventInvokeConfigs (conflict/propagation faults inside, before writes)
       ListFunctions                   -> moto, then paged like AWS (list_functions)
       GetPolicy, AddPermission        -> moto, then corrected (lambda_responses)
-      anything else                   -> moto
+    sqs CreateQueue, SetQueueAttributes -> one kind of SSE at a time, then moto (sqs_queues)
     iam SimulatePrincipalPolicy       -> iam_simulator (moto does not implement it)
+    kms GetKeyPolicy, DescribeKey of another account's or region's ARN -> kms_keys; other KMS calls -> moto,
+                                         after any AWS managed key they name exists (kms_keys)
     any other request                 -> moto
 
 A denied request is refused before the Lambda quota is charged (emulator choice: AWS's order of authorisation and
@@ -34,9 +36,12 @@ from urllib.parse import parse_qsl
 from urllib.parse import quote
 
 from . import caller_denied
+from . import destination_access
+from . import kms_keys
 from . import lambda_responses
 from . import list_functions
 from . import moto_view
+from . import sqs_queues
 from .event_invoke import CallContext
 from .event_invoke import EventInvokeConfigs
 from .event_invoke import WriteFaults
@@ -134,6 +139,13 @@ class EmulatorApp:
             return _send(start_response, self._list_functions(environ, info))
         if info.service == "lambda" and info.operation in lambda_responses.CORRECTED_OPERATIONS:
             return _send(start_response, self._corrected_lambda(environ, info))
+        if info.service == "kms":
+            answer = kms_keys.handle(info, _account(environ, info))
+            if answer is not None:
+                self._record(info, answer[0], None)
+                return _send(start_response, answer)
+        if info.service == "sqs" and info.operation in sqs_queues.WRITES:
+            return _send(start_response, self._sqs_write(environ, info))
         if info.service == "iam" and info.operation == "SimulatePrincipalPolicy":
             response = simulate_principal_policy(form_params(info))
             self._record(info, response[0], None)
@@ -209,6 +221,17 @@ class EmulatorApp:
         self._record(info, response[0], None)
         return response
 
+    def _sqs_write(self, environ: dict[str, Any], info: RequestInfo) -> Response:
+        """CreateQueue/SetQueueAttributes: one kind of server-side encryption at a time (sqs_queues)."""
+        account = _account(environ, info)
+        response = sqs_queues.refusal(info, account)
+        if response is None:
+            response = self._call_moto(environ)
+            if response[0] == 200:
+                sqs_queues.after_write(info, account)
+        self._record(info, response[0], None)
+        return response
+
     def _call_moto(self, environ: dict[str, Any]) -> Response:
         captured: list[tuple[int, list[tuple[str, str]]]] = []
 
@@ -276,12 +299,23 @@ class EmulatorApp:
             ("GET", "faults"): lambda _env: json_response(200, self.faults.snapshot()),
             ("POST", "faults"): self._post_faults,
             ("POST", "reset"): self._post_reset,
+            ("GET", "delivery-check"): self._get_delivery_check,
         }
 
     def _get_requests(self, environ: dict[str, Any]) -> Response:
         filters = dict(parse_qsl(environ.get("QUERY_STRING", "")))
         entries = self.log.entries(**filters)
         return json_response(200, {"count": len(entries), "requests": entries})
+
+    def _get_delivery_check(self, environ: dict[str, Any]) -> Response:
+        """Would delivery from this role to this destination be allowed, KMS key included? (C19; for tests)"""
+        query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+        role, destination = query.get("role"), query.get("destination")
+        if not role or not destination:
+            raise ValueError("role and destination (ARNs) are required")
+        refused = destination_access.delivery_refusal(role, destination)
+        verdict = {"action": refused[0], "resource": refused[1]} if refused else None
+        return json_response(200, {"role": role, "destination": destination, "refused": verdict})
 
     def _post_faults(self, environ: dict[str, Any]) -> Response:
         return json_response(200, self.faults.update(_json_body(environ)).to_dict())

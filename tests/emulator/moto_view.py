@@ -4,7 +4,8 @@ The event-invoke-config handlers need to know whether functions, versions, alias
 role a function version runs as, and which policies apply to that role and to a destination. moto keeps them in
 module-level ``BackendDict`` objects; the attribute names below (``_lambdas._functions``, ``_aliases``, ``queues``,
 ``topics``, ``event_buses``, ``bucket_accounts``, ``roles``, ``policies``, ``managed_policies``, ``versions``,
-``policy``, ``_statements``) are moto 5.2.5 internals, so a moto upgrade that renames them breaks this module only.
+``policy``, ``_statements``, KMS's ``keys``, ``aliases``, ``key_manager``, the queue's and topic's
+``kms_master_key_id``) are moto 5.2.5 internals, so a moto upgrade that renames them breaks this module only.
 """
 
 from __future__ import annotations
@@ -374,6 +375,107 @@ def resource_owner(arn: str) -> str | None:
         owner = s3_backends.bucket_accounts.get(parsed.resource.split("/", 1)[0])
         return owner[1] if owner else None
     return parsed.account or None
+
+
+# --- KMS: keys, aliases, and the key a queue or topic is encrypted with ------------------------------------------
+
+
+@dataclass(frozen=True)
+class KmsKeyRecord:
+    key_id: str
+    arn: str
+    account: str
+    region: str
+    policy: str
+    key_manager: str  # CUSTOMER or AWS
+
+
+def _kms_record(key: Any, account: str, region: str) -> KmsKeyRecord:
+    return KmsKeyRecord(key.id, key.arn, account, region, _text(key.policy), key.key_manager)
+
+
+def kms_key(account: str, region: str, key_id: str | None = None, alias: str | None = None) -> KmsKeyRecord | None:
+    """The key with this id, or the key this alias name (``alias/...``) points at, in one account and region."""
+    from moto.kms.models import kms_backends
+
+    backend = _backend(kms_backends, account, region)
+    if backend is None:
+        return None
+    for key in list(backend.keys.values()):
+        if key.id == key_id or (alias is not None and alias in key.aliases):
+            return _kms_record(key, account, region)
+    return None
+
+
+def kms_key_metadata(account: str, region: str, key_id: str) -> dict[str, Any] | None:
+    """DescribeKey's KeyMetadata for a key of this account and region, as moto builds it (None: no such key)."""
+    from moto.kms.models import kms_backends
+
+    backend = _backend(kms_backends, account, region)
+    key = backend.keys.get(key_id) if backend is not None else None
+    if key is None:
+        return None
+    metadata = key.to_dict()["KeyMetadata"]
+    return {name: value for name, value in metadata.items() if value is not None}
+
+
+def create_aws_managed_key(account: str, region: str, alias: str, policy: str, description: str) -> KmsKeyRecord:
+    """An AWS managed key (KeyManager AWS) with this alias and key policy; moto has none for SQS or SNS."""
+    from moto.kms.models import kms_backends
+
+    backend = kms_backends[account][region]
+    key = backend.create_key(policy, "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", description, None)
+    key.key_manager = "AWS"
+    backend.create_alias(key.id, alias)
+    return _kms_record(key, account, region)
+
+
+def encryption_key_reference(arn: str) -> str | None:
+    """``KmsMasterKeyId`` of an SQS queue or SNS topic (a key id, key ARN, alias name or alias ARN), if it has one."""
+    parsed = Arn.parse(arn)
+    if parsed is None:
+        return None
+    if parsed.service == "sqs":
+        from moto.sqs.models import sqs_backends
+
+        backend = _backend(sqs_backends, parsed.account, parsed.region)
+        queue = backend.queues.get(parsed.resource) if backend is not None else None
+        value = getattr(queue, "kms_master_key_id", None)
+    elif parsed.service == "sns":
+        from moto.sns.models import sns_backends
+
+        backend = _backend(sns_backends, parsed.account, parsed.region)
+        topic = backend.topics.get(arn) if backend is not None else None
+        value = getattr(topic, "kms_master_key_id", None)
+    else:
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def queue_encryption(arn: str) -> tuple[str | None, bool] | None:
+    """(KmsMasterKeyId or None, SQS-managed SSE on) of a queue, or None when there is no such queue."""
+    queue = _queue(arn)
+    if queue is None:
+        return None
+    key = getattr(queue, "kms_master_key_id", None)
+    sse = getattr(queue, "sqs_managed_sse_enabled", True)
+    return (key if isinstance(key, str) and key else None, str(sse).lower() == "true")
+
+
+def set_queue_sqs_managed_sse(arn: str, enabled: bool) -> None:
+    queue = _queue(arn)
+    if queue is not None:
+        queue.sqs_managed_sse_enabled = enabled
+
+
+def _queue(arn: str) -> Any | None:
+    from moto.sqs.models import sqs_backends
+
+    parsed = Arn.parse(arn)
+    if parsed is None or parsed.service != "sqs":
+        return None
+    backend = _backend(sqs_backends, parsed.account, parsed.region)
+    return backend.queues.get(parsed.resource) if backend is not None else None
 
 
 def reset_moto() -> None:

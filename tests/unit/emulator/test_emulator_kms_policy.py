@@ -17,6 +17,7 @@ from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import co
 from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import evaluate
 from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import evaluate_key_use
 from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import parse_policy
+from ansible_collections.cloudops.aws_lambda.tests.emulator.kms_keys import managed_key_policy
 
 ACCOUNT = "123456789012"
 OTHER = "210987654321"
@@ -82,6 +83,24 @@ def test_kms_rule_across_accounts_both_the_key_policy_and_iam_must_allow() -> No
     assert key_use([grant({"AWS": OUTSIDER.arn})], IAM_GRANT, principal=OUTSIDER) is ALLOW
     assert key_use([grant({"AWS": OUTSIDER.arn})], [], principal=OUTSIDER) is IMPLICIT  # named, but IAM silent
     assert key_use([grant(ROOT)], IAM_GRANT, principal=OUTSIDER) is IMPLICIT  # the key's own account only
+
+
+def test_aws_managed_key_serves_the_accounts_principals_through_the_service_only() -> None:
+    document = json.loads(managed_key_policy("sqs", ACCOUNT, "us-east-1"))
+    statements = document["Statement"]
+    assert key_use(statements, []) is ALLOW
+    assert key_use(statements, [], action="kms:Decrypt") is ALLOW
+    direct = (("kms:viaservice", None), ("kms:calleraccount", ACCOUNT))
+    assert key_use(statements, IAM_GRANT, context=direct) is IMPLICIT  # not through SQS
+    via_sns = (("kms:viaservice", "sns.us-east-1.amazonaws.com"), ("kms:calleraccount", ACCOUNT))
+    assert key_use(statements, IAM_GRANT, context=via_sns) is IMPLICIT
+    other_region = (("kms:viaservice", "sqs.eu-west-1.amazonaws.com"), ("kms:calleraccount", ACCOUNT))
+    assert key_use(statements, IAM_GRANT, context=other_region) is IMPLICIT
+    outsider = (("kms:viaservice", "sqs.us-east-1.amazonaws.com"), ("kms:calleraccount", OTHER))
+    assert key_use(statements, IAM_GRANT, principal=OUTSIDER, context=outsider) is IMPLICIT
+    assert key_use(statements, [], action="kms:DescribeKey", context=direct) is IMPLICIT  # IAM silent
+    assert key_use(statements, [grant(action="kms:DescribeKey")], action="kms:DescribeKey", context=direct) is ALLOW
+    assert key_use(statements, [], context=None) is IMPLICIT  # no context: the conditional grant counts for nothing
 
 
 @pytest.mark.parametrize(
