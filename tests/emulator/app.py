@@ -7,7 +7,10 @@ Request flow::
     Lambda control-plane call         -> latency, then throttle (the account and region's bucket + rate), then 500
       event-invoke-config operation   -> EventInvokeConfigs (conflict/propagation faults inside, before writes)
       ListFunctions                   -> moto, then paged like AWS (list_functions)
-      GetPolicy, AddPermission        -> moto, then corrected (lambda_responses)
+      GetPolicy, AddPermission, CreateFunction, UpdateFunctionConfiguration, GetFunction[Configuration],
+      PublishVersion, ListVersionsByFunction -> moto (after the dead-letter check), then corrected
+                                         (lambda_responses: policy principals, DeadLetterConfig)
+      anything else                   -> moto
     sqs CreateQueue, SetQueueAttributes -> one kind of SSE at a time, then moto (sqs_queues)
     iam SimulatePrincipalPolicy       -> iam_simulator (moto does not implement it)
     kms GetKeyPolicy, DescribeKey of another account's or region's ARN -> kms_keys; other KMS calls -> moto,
@@ -206,7 +209,7 @@ class EmulatorApp:
             status, headers, body = self._call_moto(environ)
             response: Response = (status, headers, body)
             if status == 200:
-                functions = json.loads(body).get("Functions", [])
+                functions = [lambda_responses.with_dead_letter(f) for f in json.loads(body).get("Functions", [])]
                 page = list_functions.page(functions, info.query_value("Marker"), info.query_value("MaxItems"))
                 response = json_response(200, page)
         except LambdaError as error:
@@ -215,9 +218,14 @@ class EmulatorApp:
         return response
 
     def _corrected_lambda(self, environ: dict[str, Any], info: RequestInfo) -> Response:
-        """moto's answer with what moto gets wrong put right (lambda_responses)."""
+        """moto's answer with what moto gets wrong put right, after Lambda's dead-letter check (lambda_responses)."""
         _expand_partial_arn(environ, info)
-        response = lambda_responses.correct(info, self._call_moto(environ))
+        account = _account(environ, info)
+        refusal = lambda_responses.dead_letter_refusal(info, account)
+        if refusal is not None:
+            response = error_response(refusal)
+        else:
+            response = lambda_responses.correct(info, account, self._call_moto(environ))
         self._record(info, response[0], None)
         return response
 

@@ -260,6 +260,39 @@ def execution_role(record: FunctionRecord, qualifier: str) -> str | None:
     return role if isinstance(role, str) else None
 
 
+# --- Lambda: dead-letter queues (moto 5.2.5 ignores DeadLetterConfig) -----------------------------------------
+
+# Kept on moto's function objects, so that PublishVersion (a copy of $LATEST) carries it into the new version and
+# a reset of moto forgets it.
+_DEAD_LETTER = "emulator_dead_letter_target"
+
+
+def _function_object(account: str, region: str, name: str, version: str) -> Any | None:
+    record = get_function(account, region, name)
+    if record is None:
+        return None
+    return record.anchor.get("latest") if version == LATEST else record.version_object(version)
+
+
+def dead_letter_target(account: str, region: str, name: str, version: str) -> str | None:
+    """The DeadLetterConfig TargetArn of a function version ($LATEST or a number), if it has one."""
+    target = getattr(_function_object(account, region, name, version), _DEAD_LETTER, None)
+    return target if isinstance(target, str) and target else None
+
+
+def set_dead_letter_target(account: str, region: str, name: str, target: str | None, version: str = LATEST) -> None:
+    function = _function_object(account, region, name, version)
+    if function is not None:
+        setattr(function, _DEAD_LETTER, target or None)
+
+
+def latest_version_number(account: str, region: str, name: str) -> str | None:
+    """The highest published version of a function, if any."""
+    record = get_function(account, region, name)
+    versions = [str(fn.version) for fn in record.anchor.get("versions", [])] if record else []
+    return max(versions, key=int) if versions else None
+
+
 # --- resource policies of destinations --------------------------------------------------------------------------
 
 

@@ -16,9 +16,11 @@ found by listing, so N is not needed) and ignores what is already gone.
 managed KMS key with the default key policy (the account's IAM policies decide) and its alias, a key whose policy
 lets the account administer it but not use it, an SQS queue encrypted with each, an SNS topic encrypted with the
 first, a FIFO queue created directly (as another tool would), a second inline policy on the role granting all of
-these (the KMS actions on both keys, so only the second key's policy refuses). On real AWS a KMS key costs money until it is deleted, and
+these (the KMS actions on both keys, so only the second key's policy refuses), and a function whose dead-letter
+queue is the queue of the key the role may not use. On real AWS a KMS key costs money until it is deleted, and
 ``delete --encrypted`` can only schedule that (7 days). The building blocks (``create_key``,
-``create_encrypted_queue``, ``create_encrypted_topic``, ``create_fifo_queue``, ``grant``) can be used one by one.
+``create_encrypted_queue``, ``create_encrypted_topic``, ``create_fifo_queue``, ``grant``, ``create_function`` with
+``dead_letter_target``) can be used one by one.
 
 Credentials come from the usual boto3 chain. For an endpoint on 127.0.0.1/localhost without configured
 credentials, dummy ones are used (the emulator accepts any).
@@ -190,15 +192,27 @@ def _create_role(clients: Clients, name: str, destinations: dict[str, Any]) -> d
     return {"name": name, "arn": arn}
 
 
-def create_function(clients: Clients, name: str, role_arn: str) -> dict[str, str]:
-    """A function with published version 1 and alias ``live``; an existing one is reused."""
+def create_function(
+    clients: Clients, name: str, role_arn: str, dead_letter_target: str | None = None
+) -> dict[str, str]:
+    """A function with published version 1 and alias ``live``; an existing one is reused.
+
+    ``dead_letter_target`` (an SQS queue or SNS topic ARN) becomes its ``DeadLetterConfig``; Lambda refuses it when
+    the role may not send there (``sqs:SendMessage``/``sns:Publish``), so grant that first.
+    """
     client = clients.awslambda
+    dead_letter = {"DeadLetterConfig": {"TargetArn": dead_letter_target}} if dead_letter_target else {}
     try:
-        arn = _create_when_role_ready(client, name, role_arn)
+        arn = _create_when_role_ready(client, name, role_arn, dead_letter)
     except ClientError as error:
         if _code(error) != "ResourceConflictException":
             raise
-        arn = client.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+        configuration = client.get_function(FunctionName=name)["Configuration"]
+        arn = configuration["FunctionArn"]
+        if dead_letter and configuration.get("DeadLetterConfig", {}).get("TargetArn") != dead_letter_target:
+            client.get_waiter("function_active_v2").wait(FunctionName=name)
+            client.update_function_configuration(FunctionName=name, **dead_letter)
+            client.get_waiter("function_updated_v2").wait(FunctionName=name)
     client.get_waiter("function_active_v2").wait(FunctionName=name)
     version = client.publish_version(FunctionName=name)
     try:
@@ -217,8 +231,8 @@ def create_function(clients: Clients, name: str, role_arn: str) -> dict[str, str
     }
 
 
-def _create_when_role_ready(client: Any, name: str, role_arn: str) -> str:
-    """CreateFunction, retried while real IAM has not yet propagated the new role to Lambda."""
+def _create_when_role_ready(client: Any, name: str, role_arn: str, extra: dict[str, Any] | None = None) -> str:
+    """CreateFunction, retried while real IAM has not yet propagated the new role (or its grants) to Lambda."""
     deadline = time.monotonic() + ROLE_PROPAGATION_TIMEOUT
     while True:
         try:
@@ -230,15 +244,19 @@ def _create_when_role_ready(client: Any, name: str, role_arn: str) -> str:
                 Code={"ZipFile": handler_zip()},
                 Description="cloudops.aws_lambda test fixture",
                 Timeout=10,
+                **(extra or {}),
             )["FunctionArn"]
         except ClientError as error:
-            propagating = _code(error) == "InvalidParameterValueException" and "cannot be assumed" in str(error)
+            message = str(error)
+            propagating = _code(error) == "InvalidParameterValueException" and (
+                "cannot be assumed" in message or "does not have permissions" in message
+            )
             if not propagating or time.monotonic() > deadline:
                 raise
             time.sleep(3)
 
 
-# --- encrypted destinations and a FIFO queue (opt in) -------------------------------------------------------------
+# --- encrypted destinations, a FIFO queue, a dead-letter queue (opt in) ---------------------------------------------
 
 
 def encrypted_names(prefix: str) -> dict[str, str]:
@@ -250,6 +268,7 @@ def encrypted_names(prefix: str) -> dict[str, str]:
         "locked_queue": f"{prefix}-locked-queue",
         "topic": f"{prefix}-kms-topic",
         "fifo_queue": f"{prefix}-queue.fifo",
+        "dead_letter_function": f"{prefix}-dlq-fn",
         "role_policy": "encrypted-destinations",
     }
 
@@ -393,6 +412,9 @@ def create_encrypted(
             },
         ],
     )
+    result["dead_letter_function"] = create_function(
+        clients, named["dead_letter_function"], role_arn, dead_letter_target=result["locked_queue"]["arn"]
+    )
     return result
 
 
@@ -403,6 +425,8 @@ def delete_encrypted(
     clients = clients or Clients(endpoint_url, region)
     named = encrypted_names(prefix)
     deleted: dict[str, Any] = {}
+    function = named["dead_letter_function"]
+    deleted["dead_letter_function"] = _ignore_missing(lambda: clients.awslambda.delete_function(FunctionName=function))
     for key in ("queue", "locked_queue", "fifo_queue"):
         deleted[key] = _ignore_missing(lambda n=named[key]: _delete_queue(clients, n))
     deleted["topic"] = _ignore_missing(lambda: _delete_topic(clients, named["topic"]))
@@ -518,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--functions", type=int, default=1, help="how many functions to create")
     parser.add_argument(
-        "--encrypted", action="store_true", help="also KMS keys, encrypted queues and topic, a FIFO queue"
+        "--encrypted", action="store_true", help="also KMS keys, encrypted queues and topic, a FIFO queue and a DLQ"
     )
     args = parser.parse_args(argv)
     clients = Clients(args.endpoint_url, args.region)

@@ -101,6 +101,8 @@ def test_fixtures_cli_encrypted_set_is_idempotent_and_deleted_on_request(fresh_e
     assert topic["KmsMasterKeyId"] == created["key"]["id"]
     fifo = sqs.get_queue_attributes(QueueUrl=created["fifo_queue"]["url"], AttributeNames=["FifoQueue"])
     assert fifo["Attributes"]["FifoQueue"] == "true"
+    dead_letter = fresh_emulator.client("lambda").get_function(FunctionName="fxk-dlq-fn", Qualifier="live")
+    assert dead_letter["Configuration"]["DeadLetterConfig"] == {"TargetArn": created["locked_queue"]["arn"]}
     policy_names = fresh_emulator.client("iam").list_role_policies(RoleName="fxk-role")["PolicyNames"]
     assert sorted(policy_names) == ["destinations", "encrypted-destinations"]
 
