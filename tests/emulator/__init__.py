@@ -6,8 +6,9 @@ event-invoke-config operations are answered by ``event_invoke.py``, which follow
 execution role may use a destination, ``iam:SimulatePrincipalPolicy`` is answered from the same policy evaluator and
 ListFunctions is paged like AWS. Where moto differs from AWS around them, the emulator corrects it: KMS keys and key
 policies (AWS managed keys for SQS and SNS), SQS encryption attributes, Lambda function policies and dead-letter
-queues; the Lambda quota is kept per account and region. Faults (throttling, conflicts, server errors, latency, destination and permission
-propagation, AccessDenied for chosen IAM actions) can be injected, and every request is logged.
+queues; the Lambda quota is kept per account and region. Faults (throttling, conflicts, server errors, latency,
+destination and permission propagation, AccessDenied for chosen IAM actions) can be injected, and every request is
+logged.
 
 - ``Emulator`` (server.py): in-process, for unit tests; see also ``pytest_plugin.py``.
 - ``python -m ansible_collections.cloudops.aws_lambda.tests.emulator``: the server process (``__main__.py``).
