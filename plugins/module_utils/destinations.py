@@ -151,7 +151,7 @@ class DestinationCheck(NamedTuple):
         if outcome == DENIED:
             return (
                 f"{label} is encrypted with KMS key {self.key_arn}, which the function's execution role {self.role} "
-                f"{self.key.detail}: Lambda accepts the config but drops every record it sends there (C19)."
+                f"{self.key.detail}. Lambda accepts the config but drops every record it sends there (C19)."
             )
         if outcome == UNVERIFIED:
             unknown = [finding.detail for finding in (self.exists, self.allowed, self.key) if finding.value is None]
@@ -317,7 +317,7 @@ def key_finding(
     delegated = {pair: resource_policy_decision(_only(policy, role, direct=False), role, *pair) for pair in pairs}
     denied = [pair for pair in pairs if EXPLICIT_DENY in (direct[pair], delegated[pair])]
     if denied:
-        return Finding(False, f"is denied {_pairs(denied)} by the key policy")
+        return Finding(False, f"may not use: the key policy denies it {_actions(denied)}")
     missing = []
     for pair in pairs:
         if direct[pair] == ALLOWED:
@@ -325,14 +325,21 @@ def key_finding(
         if delegated[pair] == ALLOWED and identity[pair] == ALLOWED:
             continue
         if delegated[pair] == ALLOWED and identity[pair] is None:
-            return Finding(None, f"the role's own permissions for {_pairs([pair])} were not checked")
+            return Finding(None, f"the role's own permissions for {_actions([pair])} on its key were not checked")
         if MAYBE_ALLOWED in (direct[pair], delegated[pair]) or MAYBE_DENIED in (direct[pair], delegated[pair]):
-            return Finding(None, f"a conditional statement in the key policy decides {_pairs([pair])}")
+            return Finding(None, f"a conditional statement in its key policy decides {_actions([pair])}")
         missing.append(pair)
     if missing:
-        where = "by its own policies" if all(delegated[p] == ALLOWED for p in missing) else "by the key policy"
-        return Finding(False, f"may not use: it is not allowed {_pairs(missing)} {where}")
-    return Finding(True, f"may {_pairs(pairs)}")
+        if all(delegated[p] == ALLOWED for p in missing):
+            why = "its own policies do not allow it"
+        else:
+            why = "the key policy names neither the role nor its account for it"
+        return Finding(False, f"may not use: {why} {_actions(missing)}")
+    return Finding(True, f"may use ({_actions(pairs)})")
+
+
+def _actions(pairs: Any) -> str:
+    return ", ".join(action for action, _resource in pairs)
 
 
 def _only(policy: str, role: str, direct: bool) -> str:

@@ -343,9 +343,13 @@ def key_policy_read(aws, policy):
     ("key_policy", "iam_kms", "outcome", "detail"),
     [
         pytest.param(DELEGATING_KEY_POLICY, "allowed", OK, "", id="account-delegates-and-iam-allows"),
-        pytest.param(DELEGATING_KEY_POLICY, "implicitDeny", DENIED, "by its own policies", id="iam-lacks-kms"),
+        pytest.param(
+            DELEGATING_KEY_POLICY, "implicitDeny", DENIED, "its own policies do not allow", id="iam-lacks-kms"
+        ),
         pytest.param(ROLE_KEY_POLICY, "implicitDeny", OK, "", id="key-policy-names-the-role"),
-        pytest.param(json.dumps({"Statement": []}), "allowed", DENIED, "by the key policy", id="key-policy-silent"),
+        pytest.param(
+            json.dumps({"Statement": []}), "allowed", DENIED, "the key policy names neither", id="key-policy-silent"
+        ),
     ],
 )
 def test_an_encrypted_queue_needs_the_key_in_the_same_simulation_and_the_key_policy(
