@@ -87,6 +87,26 @@ def _prefixed(option: str, error: ParameterError) -> ParameterError:
 # ---------------------------------------------------------------------------------------------- entries
 
 
+def check_config(config: Optional[list[Any]], state: str, scope: Optional[list[str]]) -> None:
+    """merged, replaced and overridden need at least one entry. With none, merged and replaced would change nothing
+    and overridden would delete every config in scope, all without a word: an expression that rendered [] is a
+    mistake, not a desired state. Emptying a scope is said with state=deleted."""
+    if state not in WRITING_STATES or config:
+        return
+    given = "config is empty" if config is not None else "config is missing"
+    if state == OVERRIDDEN and scope:
+        effect = "state=overridden with no entries would delete every config in scope"
+    elif state == OVERRIDDEN:
+        effect = "state=overridden needs entries (config), and takes scope for what else it may delete; it has neither"
+    else:
+        effect = f"state={state} needs at least one entry; with none it would change nothing"
+    raise ParameterError(
+        "config",
+        f"{given}: {effect}. A list that renders empty is refused rather than applied. To delete every config in a "
+        'scope, say so: state: deleted with scope (scope: ["*"] is the whole region).',
+    )
+
+
 def parse_entries(config: list[dict[str, Any]], state: str, region: Optional[str]) -> list[Entry]:
     """Check every entry before any call; errors name the entry (config[N].option)."""
     entries = []

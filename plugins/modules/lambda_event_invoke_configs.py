@@ -277,6 +277,7 @@ ARGUMENT_SPEC = {
 def validate(params: dict[str, Any]) -> tuple[list[desired.Entry], Optional[list[str]]]:
     """Everything that can be refused is refused here, before a client exists."""
     check_pacing(params)
+    desired.check_config(params["config"], params["state"], params["scope"])
     entries = desired.parse_entries(params["config"] or [], params["state"], params.get("region"))
     scope = desired.parse_scope(params["scope"], entries, params["state"])
     return entries, scope

@@ -12,6 +12,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import MERGED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import OVERRIDDEN
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import REPLACED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import check_config
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import expand
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import gathered_entry
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import needs_listing
@@ -110,6 +111,42 @@ def test_bad_entries_are_refused_naming_the_entry(state, items, option, hint):
 def test_entries_in_replaced_may_name_nothing_and_removals_count_in_merged():
     assert parse_entries([entry("a")], REPLACED, REGION)[0].request == {}
     assert parse_entries([entry("a", on_success="")], MERGED, REGION)[0].request == {"on_success": None}
+
+
+# ---------------------------------------------------------------------------------------------- an empty config
+
+
+@pytest.mark.parametrize(
+    ("state", "config_", "scope", "hint"),
+    [
+        pytest.param(MERGED, [], None, "state=merged needs at least one entry", id="merged-empty"),
+        pytest.param(MERGED, None, None, "config is missing", id="merged-missing"),
+        pytest.param(REPLACED, [], ["orders-*"], "state=replaced needs at least one entry", id="replaced-empty"),
+        pytest.param(OVERRIDDEN, [], ["orders-*"], "would delete every config in scope", id="overridden-empty"),
+        pytest.param(OVERRIDDEN, None, ["*"], "would delete every config in scope", id="overridden-missing"),
+        pytest.param(OVERRIDDEN, None, None, "it has neither", id="overridden-neither"),
+        pytest.param(OVERRIDDEN, [], None, "it has neither", id="overridden-empty-no-scope"),
+    ],
+)
+def test_writing_states_refuse_an_empty_config_and_say_how_to_empty_a_scope(state, config_, scope, hint):
+    """Issue 16: an expression that renders [] must not wipe a scope (overridden) or succeed silently."""
+    error = refusal(check_config, config_, state, scope)
+    assert error.option == "config" and hint in str(error)
+    assert "state: deleted with scope" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("state", "config_", "scope"),
+    [
+        pytest.param(DELETED, None, ["*"], id="deleted-scope"),
+        pytest.param(DELETED, [], ["orders-*"], id="deleted-empty-scope"),
+        pytest.param(GATHERED, None, ["*"], id="gathered-scope"),
+        pytest.param(MERGED, [entry("a", maximum_retry_attempts=1)], None, id="merged"),
+        pytest.param(OVERRIDDEN, [entry("a")], None, id="overridden-default-scope"),
+    ],
+)
+def test_states_that_need_no_entries_or_have_them_pass(state, config_, scope):
+    check_config(config_, state, scope)
 
 
 @pytest.mark.parametrize(

@@ -237,9 +237,27 @@ def test_check_mode_fails_where_the_real_run_would_with_zero_writes(run):
         pytest.param(
             {"state": "overridden", "scope": ["x-*"], "config": [{"function_name": "a"}]}, "scope", id="scope"
         ),
+        # issue 16: no entries, for a state that writes them
+        pytest.param({"config": []}, "config", id="merged-empty"),
+        pytest.param({}, "config", id="merged-missing"),
+        pytest.param({"state": "replaced", "config": []}, "config", id="replaced-empty"),
+        pytest.param({"state": "overridden", "scope": ["m-fn-*"], "config": []}, "config", id="overridden-empty"),
+        pytest.param({"state": "overridden"}, "config", id="overridden-neither"),
     ],
 )
 def test_bad_input_is_refused_before_any_call(run, params, option):
     result = apply(run, **params)
     assert result["failed"] and result.get("option") == option, result
     assert run.calls() == []
+
+
+def test_an_empty_config_is_refused_saying_how_to_empty_a_scope(run):
+    """Issue 16: overridden with config: [] used to delete every config in scope."""
+    first, _second = names(run)
+    put(run, first, maximum_retry_attempts=1)
+    run.clear()
+    result = apply(run, state="overridden", scope=["m-fn-*"], config=[])
+    assert result["failed"] and result["option"] == "config" and run.calls() == []
+    assert "would delete every config in scope" in result["msg"]
+    assert 'state: deleted with scope (scope: ["*"] is the whole region)' in result["msg"]
+    assert run(single, function_name=first, maximum_retry_attempts=1)["changed"] is False  # still there
