@@ -13,6 +13,11 @@ The states are those of Ansible's resource modules:
 Scope is a list of function-name globs that bounds what overridden, deleted (with no config) and gathered read and
 may delete; by default it is the functions the entries name or match. Entries may name a function by glob (AWS
 names cannot contain `*`, `?` or `[`); a later entry overrides an earlier one for the settings it names.
+
+Entries also take, as they are, the configs the modules return (lambda_event_invoke_config_info's items, this
+module's changes[].before/after): function_arn names the config, last_modified is ignored, and a null number is not
+named (merged keeps it; replaced and overridden unset it). merged, replaced and overridden refuse an empty config: an
+expression that rendered [] is a mistake, and overridden would delete every config in scope.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_c
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Request
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import build_request
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import parse_function_arn
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import parse_target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import plan_action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_destination
@@ -55,6 +61,7 @@ class Entry(NamedTuple):
     target: Optional[Target]  # the function it names (None for a glob)
     qualifier: str
     request: Request
+    identity: str = "function_name"  # the option that names the function: function_name or function_arn
 
     def option(self, name: str) -> str:
         return f"config[{self.position}].{name}"
@@ -116,24 +123,22 @@ def parse_entries(config: list[dict[str, Any]], state: str, region: Optional[str
 
 
 def _parse_entry(index: int, item: dict[str, Any], state: str, region: Optional[str]) -> Entry:
-    name, qualifier = item["function_name"], item.get("qualifier")
-    request = build_request(item)
     prefix = f"config[{index}]"
-    if is_glob(name):
-        _check_glob(f"{prefix}.function_name", name)
-        target = None
-        if qualifier is not None:
-            try:
-                validate_qualifier(qualifier)
-            except ParameterError as error:
-                raise _prefixed(f"{prefix}.qualifier", error) from None
-        resolved = qualifier or LATEST
+    name, qualifier = item.get("function_name"), item.get("qualifier")
+    request = build_request(item)
+    if item.get("function_arn") is not None:
+        target: Optional[Target] = _identify_by_arn(prefix, item["function_arn"], name, qualifier)
+        identity = "function_arn"
+    elif name is None:
+        raise ParameterError(
+            f"{prefix}.function_name",
+            f"{prefix}.function_name is missing: give function_name (a name, NAME:QUALIFIER, an ARN or a glob) or "
+            "function_arn (a config's qualified ARN, as the modules return it) to say which config the entry is.",
+        )
     else:
-        try:
-            target = parse_target(name, qualifier)
-        except ParameterError as error:
-            raise _prefixed(f"{prefix}.{error.option}", error) from None
-        resolved = target.qualifier
+        target = _identify_by_name(prefix, name, qualifier)
+        identity = "function_name"
+    resolved = target.qualifier if target is not None else qualifier or LATEST
     try:
         validate_request(request, target, region)
     except ParameterError as error:
@@ -145,13 +150,81 @@ def _parse_entry(index: int, item: dict[str, Any], state: str, region: Optional[
             f"{option}: state={state} uses no settings; its entries only say which configs to "
             + ("delete." if state == DELETED else "read."),
         )
-    if state == MERGED and not request:
+    pattern = name if target is None else None
+    return Entry(index, pattern, target, resolved, request, identity)
+
+
+def _identify_by_name(prefix: str, name: str, qualifier: Optional[str]) -> Optional[Target]:
+    """The function function_name names (None for a glob, whose qualifier is only checked)."""
+    if is_glob(name):
+        _check_glob(f"{prefix}.function_name", name)
+        if qualifier is not None:
+            try:
+                validate_qualifier(qualifier)
+            except ParameterError as error:
+                raise _prefixed(f"{prefix}.qualifier", error) from None
+        return None
+    try:
+        return parse_target(name, qualifier)
+    except ParameterError as error:
+        raise _prefixed(f"{prefix}.{error.option}", error) from None
+
+
+def _identify_by_arn(prefix: str, function_arn: str, name: Optional[str], qualifier: Optional[str]) -> Target:
+    """The config function_arn names. function_name and qualifier, when also given (as in the modules' output),
+    must name the same config; the ARN is what the calls then send."""
+    option = f"{prefix}.function_arn"
+    try:
+        target = parse_function_arn(function_arn)
+    except ParameterError as error:
+        raise _prefixed(option, error) from None
+    if name is not None:
+        if is_glob(name):
+            raise ParameterError(
+                option,
+                f"{option} names one config but {prefix}.function_name {name!r} is a glob; give one or the other.",
+            )
+        named = _identify_by_name(prefix, name, qualifier)
+        assert named is not None  # not a glob
+        differs = [
+            what
+            for what, mine, theirs in (
+                ("function", named.name, target.name),
+                ("region", named.region, target.region),
+                ("account", named.account, target.account),
+            )
+            if mine is not None and mine != theirs
+        ]
+        if differs:
+            raise ParameterError(
+                option,
+                f"{option} {function_arn!r} and {prefix}.function_name {name!r} name a different "
+                f"{' and '.join(differs)}; give one, or both naming the same config.",
+            )
+        explicit = named.qualifier if qualifier is not None or named.function_name != name else None
+    else:
+        explicit = qualifier
+    if explicit is not None and explicit != target.qualifier:
         raise ParameterError(
-            prefix,
-            f"{prefix} names no setting, so state=merged has nothing to set: give maximum_retry_attempts, "
-            "maximum_event_age_in_seconds, on_success or on_failure (or use state=replaced to make it exactly that).",
+            option,
+            f"{option} {function_arn!r} names qualifier {target.qualifier!r} but the entry's "
+            + ("qualifier" if qualifier is not None else "function_name")
+            + f" says {explicit!r}; give one, or both the same.",
         )
-    return Entry(index, name if target is None else None, target, resolved, request)
+    return target
+
+
+def check_regions(entries: list[Entry], region: str) -> None:
+    """A function ARN of another region would be looked up in the client's region and not found: refused before
+    any call, naming the entry's option."""
+    for entry in entries:
+        if entry.target is not None and entry.target.region not in (None, region):
+            option = entry.option(entry.identity)
+            raise ParameterError(
+                option,
+                f"{option} is an ARN in region {entry.target.region} but the connection uses region {region}; set "
+                "region to match.",
+            )
 
 
 def parse_scope(scope: Optional[list[str]], entries: list[Entry], state: str) -> Optional[list[str]]:
@@ -284,6 +357,8 @@ def plan_function(
         ]
     for qualifier in sorted(desired):
         wanted = desired[qualifier]
+        if state == MERGED and not wanted.request:
+            continue  # no setting named (identity only, e.g. gathered's entry of a config with none): no change
         action = plan_action(wanted.target, wanted.request, by_qualifier.get(qualifier), purge=state != MERGED)
         if action:
             actions.append(action)

@@ -261,9 +261,11 @@ ARGUMENT_SPEC = {
         "type": "list",
         "elements": "dict",
         "options": {
-            "function_name": {"type": "str", "required": True, "aliases": ["name"]},
+            "function_name": {"type": "str", "aliases": ["name"]},
+            "function_arn": {"type": "str"},
             "qualifier": {"type": "str"},
             **SETTINGS_SPEC,
+            "last_modified": {"type": "str"},  # accepted, so the modules' output is an entry as it is; ignored
         },
         "mutually_exclusive": SETTINGS_MUTUALLY_EXCLUSIVE,
     },
@@ -287,7 +289,8 @@ def run(module: Any) -> dict[str, Any]:
     params = module.params
     state = params["state"]
     entries, scope = validate(params)
-    connection = open_connection(module, [e.target for e in entries if e.target], retry_mode="adaptive")
+    connection = open_connection(module, retry_mode="adaptive")
+    desired.check_regions(entries, connection.region)
     if params["rate_limit"]:
         RequestRateLimiter(params["rate_limit"]).attach(connection.lambda_client)
     listed = (

@@ -13,6 +13,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import OVERRIDDEN
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import REPLACED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import check_config
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import check_regions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import expand
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import gathered_entry
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import needs_listing
@@ -88,7 +89,6 @@ def expanded(state, items, scope=None, listed=tuple(NAMES)):
         pytest.param(
             MERGED, [entry("o-*", qualifier="bad qual")], "config[0].qualifier", "qualifier", id="glob-qualifier"
         ),
-        pytest.param(MERGED, [entry("a")], "config[0]", "names no setting", id="merged-needs-a-setting"),
         pytest.param(
             DELETED, [entry("a", maximum_retry_attempts=1)], "config[0].maximum_retry_attempts", "delete", id="deleted"
         ),
@@ -108,8 +108,9 @@ def test_bad_entries_are_refused_naming_the_entry(state, items, option, hint):
     assert hint in str(error) and option in str(error)
 
 
-def test_entries_in_replaced_may_name_nothing_and_removals_count_in_merged():
+def test_entries_may_name_no_setting_and_removals_count_in_merged():
     assert parse_entries([entry("a")], REPLACED, REGION)[0].request == {}
+    assert parse_entries([entry("a")], MERGED, REGION)[0].request == {}  # no change (plans below), not refused
     assert parse_entries([entry("a", on_success="")], MERGED, REGION)[0].request == {"on_success": None}
 
 
@@ -147,6 +148,115 @@ def test_writing_states_refuse_an_empty_config_and_say_how_to_empty_a_scope(stat
 )
 def test_states_that_need_no_entries_or_have_them_pass(state, config_, scope):
     check_config(config_, state, scope)
+
+
+# ---------------------------------------------------------------------------------------------- returned configs
+
+FN_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:orders-api"
+
+
+def returned(name="orders-api", qualifier=LATEST, **settings_) -> dict:
+    """A config as lambda_event_invoke_config_info's items and this module's changes[].before/after show it."""
+    return config(name, qualifier, **settings_).to_result()
+
+
+@pytest.mark.parametrize("state", [MERGED, REPLACED, OVERRIDDEN])
+def test_a_returned_config_is_an_entry_for_that_config(state):
+    [parsed] = parse_entries([returned(qualifier="live", retries=1, on_failure=QUEUE)], state, REGION)
+    assert parsed.target == parse_target(f"{FN_ARN}:live")
+    assert (parsed.qualifier, parsed.identity, parsed.pattern) == ("live", "function_arn", None)
+    # null numbers are not named; last_modified and the identity are no settings; an empty half is a removal
+    assert parsed.request == {"maximum_retry_attempts": 1, "on_success": None, "on_failure": QUEUE}
+
+
+@pytest.mark.parametrize(
+    ("item", "qualifier"),
+    [
+        pytest.param({"function_arn": f"{FN_ARN}:live"}, "live", id="arn-alone"),
+        pytest.param({"function_arn": f"{FN_ARN}:$LATEST", "function_name": "orders-api"}, LATEST, id="with-name"),
+        pytest.param({"function_arn": f"{FN_ARN}:live", "function_name": "orders-api"}, "live", id="arn-qualifies"),
+        pytest.param({"function_arn": f"{FN_ARN}:live", "function_name": "orders-api:live"}, "live", id="name-q"),
+        pytest.param({"function_arn": f"{FN_ARN}:live", "function_name": FN_ARN}, "live", id="with-arn-name"),
+        pytest.param(
+            {"function_arn": f"{FN_ARN}:1", "function_name": "orders-api", "qualifier": "1"}, "1", id="with-qualifier"
+        ),
+        pytest.param({"function_arn": f"{FN_ARN}:1", "qualifier": "1"}, "1", id="arn-and-qualifier"),
+        pytest.param(
+            {"function_arn": f"{FN_ARN}:live", "last_modified": "2026-11-30T00:00:00+00:00"}, "live", id="time-ignored"
+        ),
+    ],
+)
+def test_function_arn_names_the_config_and_agrees_with_the_rest(item, qualifier):
+    [parsed] = parse_entries([{**item, "maximum_retry_attempts": 0}], MERGED, REGION)
+    assert parsed.target == parse_target(FN_ARN, qualifier)
+    assert parsed.request == {"maximum_retry_attempts": 0}
+
+
+@pytest.mark.parametrize(
+    ("item", "option", "hint"),
+    [
+        pytest.param({"function_arn": FN_ARN}, "config[0].function_arn", "not the qualified ARN", id="unqualified"),
+        pytest.param(
+            {"function_arn": f"{ACCOUNT}:function:orders-api:live"},
+            "config[0].function_arn",
+            "not the qualified ARN",
+            id="partial-arn",
+        ),
+        pytest.param({"function_arn": "orders-api:live"}, "config[0].function_arn", "not the qualified", id="name"),
+        pytest.param(
+            {"function_arn": f"{FN_ARN}:live", "function_name": "billing-api"},
+            "config[0].function_arn",
+            "different function",
+            id="other-function",
+        ),
+        pytest.param(
+            {"function_arn": f"{FN_ARN}:live", "function_name": FN_ARN.replace(ACCOUNT, "210987654321")},
+            "config[0].function_arn",
+            "different account",
+            id="other-account",
+        ),
+        pytest.param(
+            {"function_arn": f"{FN_ARN}:live", "function_name": "orders-api", "qualifier": "1"},
+            "config[0].function_arn",
+            "names qualifier 'live' but the entry's qualifier says '1'",
+            id="other-qualifier",
+        ),
+        pytest.param(
+            {"function_arn": f"{FN_ARN}:live", "function_name": "orders-api:1"},
+            "config[0].function_arn",
+            "function_name says '1'",
+            id="other-embedded-qualifier",
+        ),
+        pytest.param(
+            {"function_arn": f"{FN_ARN}:live", "function_name": "orders-*"},
+            "config[0].function_arn",
+            "is a glob",
+            id="glob",
+        ),
+        pytest.param({"qualifier": "live"}, "config[0].function_name", "is missing", id="no-function"),
+    ],
+)
+def test_function_arn_refusals_name_the_entry(item, option, hint):
+    error = refusal(parse_entries, [{**item, "maximum_retry_attempts": 0}], MERGED, REGION)
+    assert error.option == option and hint in str(error) and option in str(error), str(error)
+
+
+@pytest.mark.parametrize(
+    ("items", "option"),
+    [
+        pytest.param([entry(FN_ARN.replace(REGION, "eu-west-1"))], "config[0].function_name", id="function_name"),
+        pytest.param(
+            [entry("a"), {"function_arn": f"{FN_ARN.replace(REGION, 'eu-west-1')}:live"}],
+            "config[1].function_arn",
+            id="function_arn",
+        ),
+    ],
+)
+def test_an_arn_of_another_region_is_refused_naming_the_entry(items, option):
+    entries = parse_entries(items, REPLACED, REGION)
+    error = refusal(check_regions, entries, REGION)
+    assert error.option == option and "region eu-west-1" in str(error) and option in str(error)
+    check_regions(entries, "eu-west-1")  # the same entries, in their own region
 
 
 @pytest.mark.parametrize(
@@ -299,6 +409,24 @@ def test_deleted_removes_the_listed_configs_or_everything_in_scope():
     ]
 
 
+@pytest.mark.parametrize(
+    "items",
+    [
+        pytest.param([entry("fn")], id="name"),
+        pytest.param([entry("fn", qualifier="live")], id="name-qualifier"),
+        pytest.param([gathered_entry(config("fn"))], id="gathered-config-with-no-setting"),
+        pytest.param([entry("fn", maximum_retry_attempts=1), entry("fn")], id="after-an-entry-with-settings"),
+    ],
+)
+def test_merged_entry_that_names_no_setting_changes_nothing(items):
+    """Issue 16: gathered's entry of a config with no setting, applied with merged, is no change (it used to be
+    refused). Where no config exists there is nothing to create either: AWS applies its defaults either way."""
+    current = [config("fn", retries=1), config("fn", "live", age=600)]
+    assert plan(MERGED, items, current) == []
+    assert plan(MERGED, [entry("fn", qualifier="2")], current) == []
+    assert plan(MERGED, items, []) == ([] if len(items) == 1 else [(CREATED, LATEST, Settings(1))])
+
+
 def test_a_missing_function_has_nothing_to_delete_or_gather():
     assert plan(DELETED, [], None, delete_unlisted=True, scope=["fn"]) == []
     assert plan(GATHERED, [], [config("fn")], scope=["fn"]) == []
@@ -326,3 +454,19 @@ def test_property_gathered_applied_with_overridden_changes_nothing(state_of_fn):
     items = [gathered_entry(c) for c in current]
     assert plan(OVERRIDDEN, items, current, scope=["fn"]) == []
     assert plan(REPLACED, items, current) == []
+    assert plan(MERGED, items, current) == []
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(st.dictionaries(st.sampled_from([LATEST, "1", "live", "blue"]), SETTING_VALUES, max_size=4))
+def test_property_returned_configs_applied_back_change_nothing(state_of_fn):
+    """Issue 16: the items of lambda_event_invoke_config_info, and changes[].before/after, are config entries as they
+    are (function_arn, last_modified, null numbers, destination_config) and applying them back changes nothing."""
+    current = [
+        config("fn", q, s.maximum_retry_attempts, s.maximum_event_age_in_seconds, s.on_success, s.on_failure)
+        for q, s in state_of_fn.items()
+    ]
+    items = [c.to_result() for c in current]
+    assert plan(OVERRIDDEN, items, current, scope=["fn"]) == []
+    assert plan(REPLACED, items, current) == []
+    assert plan(MERGED, items, current) == []

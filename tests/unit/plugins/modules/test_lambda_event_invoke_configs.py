@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_config as single
+from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_config_info as info
 from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_configs as module
 
 GET_FUNCTION = "GetFunction"
@@ -12,6 +13,7 @@ LIST = "ListFunctionEventInvokeConfigs"
 LIST_FUNCTIONS = "ListFunctions"
 PUT = "PutFunctionEventInvokeConfig"
 DELETE = "DeleteFunctionEventInvokeConfig"
+OTHER_REGION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:m-fn-1"
 
 
 def names(run) -> tuple[str, str]:
@@ -35,10 +37,11 @@ def summary(result) -> list[tuple[str, str, str]]:
     return [(c["function_name"], c["qualifier"], c["action"]) for c in result["changes"]]
 
 
-def without_time(changes: list[dict]) -> list[dict]:
-    def strip(config: dict) -> dict:
-        return {k: v for k, v in config.items() if k != "last_modified"}
+def strip(config: dict) -> dict:
+    return {k: v for k, v in config.items() if k != "last_modified"}
 
+
+def without_time(changes: list[dict]) -> list[dict]:
     return [{**c, "before": strip(c["before"]), "after": strip(c["after"])} for c in changes]
 
 
@@ -243,6 +246,27 @@ def test_check_mode_fails_where_the_real_run_would_with_zero_writes(run):
         pytest.param({"state": "replaced", "config": []}, "config", id="replaced-empty"),
         pytest.param({"state": "overridden", "scope": ["m-fn-*"], "config": []}, "config", id="overridden-empty"),
         pytest.param({"state": "overridden"}, "config", id="overridden-neither"),
+        # issue 16: the identity of returned configs
+        pytest.param(
+            {"config": [{"function_arn": "m-fn-1:live", "maximum_retry_attempts": 1}]},
+            "config[0].function_arn",
+            id="arn-form",
+        ),
+        pytest.param(
+            {"config": [{"function_arn": f"{OTHER_REGION_ARN}:live", "maximum_retry_attempts": 1}]},
+            "config[0].function_arn",
+            id="arn-region",
+        ),
+        pytest.param(
+            {"config": [{"function_name": "m-fn-1"}, {"function_name": OTHER_REGION_ARN, "maximum_retry_attempts": 1}]},
+            "config[1].function_name",
+            id="name-region",
+        ),
+        pytest.param(
+            {"config": [{"qualifier": "live", "maximum_retry_attempts": 1}]},
+            "config[0].function_name",
+            id="no-function",
+        ),
     ],
 )
 def test_bad_input_is_refused_before_any_call(run, params, option):
@@ -261,3 +285,68 @@ def test_an_empty_config_is_refused_saying_how_to_empty_a_scope(run):
     assert "would delete every config in scope" in result["msg"]
     assert 'state: deleted with scope (scope: ["*"] is the whole region)' in result["msg"]
     assert run(single, function_name=first, maximum_retry_attempts=1)["changed"] is False  # still there
+
+
+# ---------------------------------------------------------------------------------------------- returned configs
+
+
+@pytest.mark.parametrize(
+    ("state", "scope", "reads"),
+    [
+        pytest.param("merged", None, [LIST, LIST], id="merged"),
+        pytest.param("replaced", None, [LIST, LIST], id="replaced"),
+        pytest.param("overridden", ["m-fn-*"], [LIST, LIST, LIST_FUNCTIONS], id="overridden"),
+    ],
+)
+def test_info_output_applied_back_changes_nothing(run, state, scope, reads):
+    """Issue 16: lambda_event_invoke_config_info's items are config entries as they are."""
+    first, second = names(run)
+    put(run, first, maximum_retry_attempts=0, on_success=arn(run, "topic"))
+    put(run, first, "live", maximum_event_age_in_seconds=60)
+    put(run, second, on_failure=arn(run, "queue"))
+    items = [item for name in (first, second) for item in run(info, function_name=name)["event_invoke_configs"]]
+    assert len(items) == 3 and all(item["function_arn"] and item["last_modified"] for item in items)
+    run.clear()
+    result = apply(run, state=state, scope=scope, config=items)
+    assert (result["changed"], result["changes"], result["failed"]) == (False, [], False)
+    assert sorted(run.calls()) == reads and run.writes() == []
+
+
+def test_changes_after_applied_back_changes_nothing_and_before_undoes_the_change(run):
+    """Issue 16: changes[].before and .after are config entries as they are, predicted (check mode) or real."""
+    first, second = names(run)
+    put(run, first, maximum_retry_attempts=0, maximum_event_age_in_seconds=600)
+    config = [
+        {"function_name": "m-fn-*", "maximum_retry_attempts": 1, "on_failure": arn(run, "queue")},
+        {"function_name": second, "qualifier": "live", "maximum_event_age_in_seconds": 120},
+    ]
+    predicted = apply(run, check=True, config=config)
+    real = apply(run, config=config)
+    assert summary(real) == [(first, "$LATEST", "updated"), (second, "$LATEST", "created"), (second, "live", "created")]
+    for source in (predicted, real):
+        afters = [change["after"] for change in source["changes"]]
+        for state in ("merged", "replaced"):
+            run.clear()
+            result = apply(run, state=state, config=afters)
+            assert (result["changed"], result["failed"]) == (False, False), (state, result)
+            assert sorted(run.calls()) == [LIST, LIST] and run.writes() == []
+
+    run.clear()
+    [before] = [change["before"] for change in real["changes"] if change["action"] == "updated"]
+    undone = apply(run, state="replaced", config=[before])
+    assert [strip(change["after"]) for change in undone["changes"]] == [strip(before)]
+    assert run.calls() == [LIST, PUT]
+
+
+def test_gathered_entry_of_a_config_with_no_setting_applied_with_merged_changes_nothing(run):
+    """Issue 16: gathered's entry of a config with nothing set names no setting; merged used to refuse it."""
+    first, _second = names(run)
+    put(run, first, "live", maximum_retry_attempts=0)
+    emptied = apply(run, state="replaced", config=[{"function_name": first, "qualifier": "live"}])
+    assert summary(emptied) == [(first, "live", "updated")]
+    gathered = apply(run, state="gathered", scope=[first])["gathered"]
+    assert gathered == [{"function_name": first, "qualifier": "live"}]
+    run.clear()
+    result = apply(run, config=gathered)
+    assert (result["changed"], result["failed"]) == (False, False)
+    assert run.calls() == [LIST]
