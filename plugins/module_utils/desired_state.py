@@ -277,6 +277,7 @@ class Expansion(NamedTuple):
     functions: dict[str, Target]  # every function the task reads, by name
     desired: dict[tuple[str, str], Desired]  # (function name, qualifier) -> what is asked of that config
     unmatched: list[Entry]  # glob entries that matched no function (worth a warning)
+    unmatched_scope: list[int]  # positions of scope globs that matched no listed function (worth a warning too)
 
 
 def expand(
@@ -287,6 +288,8 @@ def expand(
     Read: the functions the entries name or match; with overridden and gathered also every function the scope
     matches, and with deleted and no config exactly those (they must see those functions' configs). merged and
     replaced never read what no entry names.
+
+    A scope glob that matches no function is told only where the functions were listed (never listed for it).
     """
     functions: dict[str, Target] = {}
     desired: dict[tuple[str, str], Desired] = {}
@@ -309,7 +312,26 @@ def expand(
         for pattern in scope:
             if not is_glob(pattern):  # an explicit name in scope is read even when ListFunctions was not
                 functions.setdefault(pattern, parse_target(pattern))
-    return Expansion(functions, desired, unmatched)
+    unmatched_scope = [
+        position
+        for position, pattern in enumerate(scope or [])
+        if listed is not None and is_glob(pattern) and not any(fnmatch.fnmatchcase(name, pattern) for name in names)
+    ]
+    return Expansion(functions, desired, unmatched, unmatched_scope)
+
+
+def missing_scope_names(state: str, entries: list[Entry], scope: Optional[list[str]], missing: list[str]) -> list[int]:
+    """The positions of the names (not globs) in scope whose function does not exist, where the state reads what
+    scope names (their ListFunctionEventInvokeConfigs answered 404, so this costs no call) and no entry names it
+    (a missing function an entry names is a failed config already)."""
+    if scope is None or not reads_scope(state, entries):
+        return []
+    named = {entry.target.name for entry in entries if entry.target is not None}
+    return [
+        position
+        for position, pattern in enumerate(scope)
+        if not is_glob(pattern) and pattern in missing and pattern not in named
+    ]
 
 
 def _matches(pattern: str, names: list[str], scope: Optional[list[str]]) -> list[Target]:

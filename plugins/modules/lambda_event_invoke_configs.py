@@ -303,6 +303,9 @@ def run(module: Any) -> dict[str, Any]:
         module.warn(
             f"config[{entry.position}].function_name {entry.pattern!r} matched no function; it changes nothing."
         )
+    patterns = scope or []
+    for position in expansion.unmatched_scope:
+        module.warn(f"scope[{position}] {patterns[position]!r} matched no function; nothing is read or deleted for it.")
     options = Options(
         state=state,
         path=PathOptions(module.check_mode or state == desired.GATHERED, params["preflight"], params["retry_timeout"]),
@@ -310,6 +313,10 @@ def run(module: Any) -> dict[str, Any]:
         delete_unlisted=state == desired.DELETED and desired.reads_scope(state, entries),
     )
     outcome = converge(connection, expansion, options, module.warn)
+    failed = {failure.function_name for failure in outcome.failures}
+    missing = [name for name in outcome.missing if name not in failed]
+    for position in desired.missing_scope_names(state, entries, scope, missing):
+        module.warn(f"scope[{position}] names function {patterns[position]}, which does not exist; it changes nothing.")
     return report(module, state, outcome)
 
 

@@ -16,6 +16,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import check_regions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import expand
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import gathered_entry
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import missing_scope_names
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import needs_listing
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import parse_entries
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import parse_scope
@@ -347,6 +348,50 @@ def test_scope_bounds_what_globs_match():
 )
 def test_which_functions_are_read(state, items, scope, functions):
     assert sorted(expanded(state, items, scope).functions) == functions
+
+
+@pytest.mark.parametrize(
+    ("state", "items", "scope", "listed", "unmatched"),
+    [
+        pytest.param(OVERRIDDEN, [entry("orders-api")], ["ordrs-*", "orders-*"], NAMES, [0], id="overridden-typo"),
+        pytest.param(GATHERED, [], ["*-api", "zz-*", "reports"], NAMES, [1], id="gathered"),
+        pytest.param(DELETED, [], ["legacy-*"], NAMES, [0], id="deleted"),
+        # merged listed the functions for its glob entry; the scope bounds that glob, so its typo is told too
+        pytest.param(
+            MERGED, [entry("orders-*", maximum_retry_attempts=1)], ["ordrs-*", "orders-*"], NAMES, [0], id="merged"
+        ),
+        pytest.param(GATHERED, [], ["*"], [], [0], id="empty-region"),
+        # never listed for the scope: nothing to tell it from, and no call is made to find out
+        pytest.param(
+            MERGED, [entry("orders-api", maximum_retry_attempts=1)], ["zz-*", "orders-*"], None, [], id="not-listed"
+        ),
+        pytest.param(GATHERED, [], ["nosuch"], None, [], id="names-are-not-globs"),
+    ],
+)
+def test_a_scope_glob_that_matches_no_function_is_reported_where_functions_were_listed(
+    state, items, scope, listed, unmatched
+):
+    assert expanded(state, items, scope, listed=listed).unmatched_scope == unmatched
+
+
+@pytest.mark.parametrize(
+    ("state", "items", "scope", "missing", "reported"),
+    [
+        pytest.param(GATHERED, [], ["orders-*", "nosuch", "reports"], ["nosuch"], [1], id="gathered"),
+        pytest.param(DELETED, [], ["nosuch"], ["nosuch"], [0], id="deleted-everything-in-scope"),
+        pytest.param(OVERRIDDEN, [entry("a")], ["a", "nosuch"], ["nosuch"], [1], id="overridden"),
+        # an entry names it: its config fails as a missing function already
+        pytest.param(OVERRIDDEN, [entry("nosuch")], ["nosuch"], ["nosuch"], [], id="named-by-an-entry"),
+        # these states never read what scope names, so nothing tells it is missing
+        pytest.param(DELETED, [entry("a")], ["a", "nosuch"], ["nosuch"], [], id="deleted-listed-only"),
+        pytest.param(REPLACED, [entry("a")], ["a", "nosuch"], ["nosuch"], [], id="replaced"),
+        pytest.param(GATHERED, [], ["nosuch*"], ["nosuch"], [], id="globs-are-told-from-the-listing"),
+        pytest.param(GATHERED, [], ["reports"], [], [], id="exists"),
+    ],
+)
+def test_a_missing_function_scope_names_is_reported_where_it_was_read(state, items, scope, missing, reported):
+    entries = parse_entries(items, state, REGION)
+    assert missing_scope_names(state, entries, parse_scope(scope, entries, state), missing) == reported
 
 
 def test_an_explicit_name_in_scope_is_read_without_listing():

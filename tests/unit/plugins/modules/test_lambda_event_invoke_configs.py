@@ -287,6 +287,37 @@ def test_an_empty_config_is_refused_saying_how_to_empty_a_scope(run):
     assert run(single, function_name=first, maximum_retry_attempts=1)["changed"] is False  # still there
 
 
+# ---------------------------------------------------------------------------------------------- scope warnings
+
+
+def test_a_scope_glob_that_matches_nothing_and_a_missing_name_in_scope_warn_without_extra_calls(run):
+    first, _second = names(run)
+    put(run, first, maximum_retry_attempts=1)
+    run.clear()
+    result = apply(
+        run,
+        state="overridden",
+        scope=["m-fn-*", "m-fnn-*"],
+        config=[{"function_name": first, "maximum_retry_attempts": 1}],
+    )
+    assert (result["changed"], result["failed"]) == (False, False)
+    assert result["warnings"] == ["scope[1] 'm-fnn-*' matched no function; nothing is read or deleted for it."]
+    assert sorted(run.calls()) == sorted([LIST_FUNCTIONS, LIST, LIST])
+
+    run.clear()
+    gathered = apply(run, state="gathered", scope=[first, "m-no-such-fn"])
+    assert gathered["warnings"] == ["scope[1] names function m-no-such-fn, which does not exist; it changes nothing."]
+    assert run.calls() == [LIST, LIST]  # no ListFunctions: the 404 of the name's own read tells it
+
+    run.clear()
+    merged = apply(run, scope=["m-fnn-*"], config=[{"function_name": "m-fn-*", "maximum_retry_attempts": 1}])
+    assert merged["warnings"] == [
+        "config[0].function_name 'm-fn-*' matched no function; it changes nothing.",
+        "scope[0] 'm-fnn-*' matched no function; nothing is read or deleted for it.",
+    ]
+    assert run.calls() == [LIST_FUNCTIONS]
+
+
 # ---------------------------------------------------------------------------------------------- returned configs
 
 
