@@ -28,10 +28,13 @@ from typing import Any
 from typing import Iterable
 from typing import NamedTuple
 from typing import Optional
+from typing import Tuple
 
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import REMOVED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import SETTINGS
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import UPDATED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
@@ -398,3 +401,49 @@ def gathered_entry(config: EventInvokeConfig) -> dict[str, Any]:
         if value is not None:
             entry[field] = value
     return entry
+
+
+# ---------------------------------------------------------------------------------------------- summary
+
+Key = Tuple[str, str]  # (function name, qualifier)
+SUMMARY_COUNTS = (CREATED, UPDATED, REMOVED, "failed", "unchanged")
+
+
+def summarize(
+    state: str,
+    desired: Iterable[Key],
+    read: Iterable[Key],
+    changes: Iterable[tuple[Key, str]],
+    failed: Iterable[Key],
+    delete_unlisted: bool,
+) -> dict[str, int]:
+    """How many configs the task held, by what became of them: created, updated, deleted, failed, unchanged.
+
+    The configs a task holds are the ones its state manages: the ones the entries name (merged, replaced, deleted
+    with config); those and every config read in scope (overridden); every config read (gathered, and deleted
+    without config). A failure of a whole function (qualifier "*") counts once. Every config counts once.
+    """
+    if state == GATHERED or (state == DELETED and delete_unlisted):
+        held = set(read)
+    elif state == OVERRIDDEN:
+        held = set(desired) | set(read)
+    else:
+        held = set(desired)
+    changed = dict(changes)
+    failures = set(failed) - set(changed)
+    counts = {action: sum(1 for a in changed.values() if a == action) for action in (CREATED, UPDATED, REMOVED)}
+    counts["failed"] = len(failures)
+    counts["unchanged"] = len(held - set(changed) - failures)
+    return counts
+
+
+def summary_message(state: str, counts: dict[str, int]) -> str:
+    """One line for a task that did not fail: "300 configs: 12 created, 3 updated, 0 deleted, 285 unchanged"."""
+    total = sum(counts.values())
+    configs = f"{total} config{'' if total == 1 else 's'}"
+    if state == GATHERED:
+        return f"{configs} gathered"
+    parts = [f"{counts[action]} {action}" for action in (CREATED, UPDATED, REMOVED)]
+    if counts["failed"]:
+        parts.append(f"{counts['failed']} failed")
+    return f"{configs}: {', '.join(parts)}, {counts['unchanged']} unchanged"

@@ -317,12 +317,21 @@ def run(module: Any) -> dict[str, Any]:
     missing = [name for name in outcome.missing if name not in failed]
     for position in desired.missing_scope_names(state, entries, scope, missing):
         module.warn(f"scope[{position}] names function {patterns[position]}, which does not exist; it changes nothing.")
-    return report(module, state, outcome)
+    summary = desired.summarize(
+        state,
+        expansion.desired,
+        [config.key for config in outcome.configs],
+        [(change.key, change.action) for change in outcome.changes],
+        [(failure.function_name, failure.qualifier) for failure in outcome.failures],
+        options.delete_unlisted,
+    )
+    return report(module, state, outcome, summary)
 
 
-def report(module: Any, state: str, outcome: Outcome) -> dict[str, Any]:
+def report(module: Any, state: str, outcome: Outcome, summary: dict[str, int]) -> dict[str, Any]:
     result = {
         "changed": bool(outcome.changes),
+        "summary": summary,
         "changes": [
             {
                 "function_name": change.key[0],
@@ -346,6 +355,7 @@ def report(module: Any, state: str, outcome: Outcome) -> dict[str, Any]:
         )
         listing = " ".join(f"{f.function_name}:{f.qualifier}: {f.error.rstrip('.')}." for f in outcome.failures)
         raise AwsError(f"{len(outcome.failures)} config(s) failed{made}. {listing}", extra=result)
+    result["msg"] = desired.summary_message(state, summary)
     return result
 
 

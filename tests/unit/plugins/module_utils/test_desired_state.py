@@ -21,6 +21,8 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import parse_entries
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import parse_scope
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import plan_function
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import summarize
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import summary_message
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import REMOVED
@@ -515,3 +517,55 @@ def test_property_returned_configs_applied_back_change_nothing(state_of_fn):
     assert plan(OVERRIDDEN, items, current, scope=["fn"]) == []
     assert plan(REPLACED, items, current) == []
     assert plan(MERGED, items, current) == []
+
+
+# ============================================================================================== summary
+
+A, A_LIVE, A_2, B = ("a", LATEST), ("a", "live"), ("a", "2"), ("b", LATEST)
+COUNTS = ("created", "updated", "deleted", "failed", "unchanged")
+
+
+@pytest.mark.parametrize(
+    ("state", "desired", "read", "changes", "failed", "delete_unlisted", "expected"),
+    [
+        pytest.param(MERGED, [A, A_LIVE], [A, A_LIVE, B], [(A, CREATED)], [], False, (1, 0, 0, 0, 1), id="merged"),
+        pytest.param(
+            OVERRIDDEN,
+            [A],
+            [A, A_LIVE, B],
+            [(A, UPDATED), (A_LIVE, REMOVED)],
+            [],
+            False,
+            (0, 1, 1, 0, 1),
+            id="overridden-holds-everything-read",
+        ),
+        pytest.param(DELETED, [], [A, A_LIVE], [(A, REMOVED), (A_LIVE, REMOVED)], [], True, (0, 0, 2, 0, 0), id="all"),
+        pytest.param(DELETED, [A, A_2], [A, A_LIVE], [(A, REMOVED)], [], False, (0, 0, 1, 0, 1), id="deleted-listed"),
+        pytest.param(GATHERED, [], [A, A_LIVE, B], [], [], False, (0, 0, 0, 0, 3), id="gathered"),
+        pytest.param(MERGED, [A, B], [A], [(A, CREATED)], [B], False, (1, 0, 0, 1, 0), id="failed"),
+        pytest.param(OVERRIDDEN, [], [A], [], [("b", "*")], False, (0, 0, 0, 1, 1), id="function-failed"),
+    ],
+)
+def test_summary_counts_every_config_the_task_holds_once(
+    state, desired, read, changes, failed, delete_unlisted, expected
+):
+    counts = summarize(state, desired, read, changes, failed, delete_unlisted)
+    assert counts == dict(zip(COUNTS, expected, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("state", "counts", "message"),
+    [
+        pytest.param(
+            MERGED, (12, 3, 0, 0, 285), "300 configs: 12 created, 3 updated, 0 deleted, 285 unchanged", id="issue"
+        ),
+        pytest.param(DELETED, (0, 0, 1, 0, 0), "1 config: 0 created, 0 updated, 1 deleted, 0 unchanged", id="one"),
+        pytest.param(MERGED, (0, 0, 0, 0, 0), "0 configs: 0 created, 0 updated, 0 deleted, 0 unchanged", id="none"),
+        pytest.param(GATHERED, (0, 0, 0, 0, 6), "6 configs gathered", id="gathered"),
+        pytest.param(
+            MERGED, (1, 0, 0, 2, 0), "3 configs: 1 created, 0 updated, 0 deleted, 2 failed, 0 unchanged", id="f"
+        ),
+    ],
+)
+def test_summary_message(state, counts, message):
+    assert summary_message(state, dict(zip(COUNTS, counts, strict=True))) == message

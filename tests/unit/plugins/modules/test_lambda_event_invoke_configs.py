@@ -45,6 +45,10 @@ def without_time(changes: list[dict]) -> list[dict]:
     return [{**c, "before": strip(c["before"]), "after": strip(c["after"])} for c in changes]
 
 
+def counts(created=0, updated=0, deleted=0, failed=0, unchanged=0) -> dict[str, int]:
+    return {"created": created, "updated": updated, "deleted": deleted, "failed": failed, "unchanged": unchanged}
+
+
 # ---------------------------------------------------------------------------------------------- merged
 
 
@@ -199,9 +203,11 @@ def test_one_failure_does_not_stop_the_others_and_the_task_fails_listing_it(run)
     assert failed == {("no-such-function", "$LATEST"), (second, "nosuchalias")}
     assert "2 config(s) failed; 2 other change(s) were made" in result["msg"]
     assert ".;" not in result["msg"] and ".." not in result["msg"]
+    assert result["summary"] == counts(created=2, failed=2)
     # re-run: converges on what can converge, and fails again only for what cannot
     again = apply(run, config=config)
     assert again["failed"] and again["changes"] == []
+    assert again["summary"] == counts(failed=2, unchanged=2)
 
 
 def test_check_mode_fails_where_the_real_run_would_with_zero_writes(run):
@@ -341,6 +347,8 @@ def test_info_output_applied_back_changes_nothing(run, state, scope, reads):
     result = apply(run, state=state, scope=scope, config=items)
     assert (result["changed"], result["changes"], result["failed"]) == (False, [], False)
     assert sorted(run.calls()) == reads and run.writes() == []
+    assert result["summary"] == counts(unchanged=3)
+    assert result["msg"] == "3 configs: 0 created, 0 updated, 0 deleted, 3 unchanged"
 
 
 def test_changes_after_applied_back_changes_nothing_and_before_undoes_the_change(run):
@@ -381,3 +389,30 @@ def test_gathered_entry_of_a_config_with_no_setting_applied_with_merged_changes_
     result = apply(run, config=gathered)
     assert (result["changed"], result["failed"]) == (False, False)
     assert run.calls() == [LIST]
+
+
+# ---------------------------------------------------------------------------------------------- summary
+
+
+def test_summary_and_message_count_each_config_once_in_check_mode_and_for_real(run):
+    first, second = names(run)
+    put(run, first, maximum_retry_attempts=1)  # unchanged
+    put(run, first, "live", maximum_retry_attempts=1)  # deleted: in scope, no entry names it
+    put(run, second, maximum_retry_attempts=2)  # updated
+    params = {
+        "state": "overridden",
+        "scope": ["m-fn-*"],
+        "config": [
+            {"function_name": "m-fn-*", "maximum_retry_attempts": 1},
+            {"function_name": second, "qualifier": "live", "maximum_retry_attempts": 0},  # created
+        ],
+    }
+    predicted = apply(run, check=True, **params)
+    real = apply(run, **params)
+    assert predicted["summary"] == real["summary"] == counts(created=1, updated=1, deleted=1, unchanged=1)
+    assert predicted["msg"] == real["msg"] == "4 configs: 1 created, 1 updated, 1 deleted, 1 unchanged"
+    again = apply(run, **params)
+    assert again["summary"] == counts(unchanged=3)
+    assert again["msg"] == "3 configs: 0 created, 0 updated, 0 deleted, 3 unchanged"
+    assert apply(run, state="gathered", scope=["m-fn-*"])["msg"] == "3 configs gathered"
+    assert apply(run, state="deleted", scope=[first])["msg"] == "1 config: 0 created, 0 updated, 1 deleted, 0 unchanged"
