@@ -273,6 +273,9 @@ def test_check_mode_fails_where_the_real_run_would_with_zero_writes(run):
             "config[0].function_name",
             id="no-function",
         ),
+        # issue 16: what core cannot read as entries (an ad hoc -a "config=[...]" arrives as a string)
+        pytest.param({"config": '[{"function_name":"m-fn-1","maximum_retry_attempts":1}]'}, "config", id="k=v"),
+        pytest.param({"config": [3]}, "config[0]", id="not-a-dict"),
     ],
 )
 def test_bad_input_is_refused_before_any_call(run, params, option):
@@ -291,6 +294,18 @@ def test_an_empty_config_is_refused_saying_how_to_empty_a_scope(run):
     assert "would delete every config in scope" in result["msg"]
     assert 'state: deleted with scope (scope: ["*"] is the whole region)' in result["msg"]
     assert run(single, function_name=first, maximum_retry_attempts=1)["changed"] is False  # still there
+
+
+def test_a_list_given_as_a_string_is_refused_naming_config_and_showing_the_json_form(run):
+    """What `ansible -m ... -a 'config=[{"function_name":"x"}]'` hands the module: core would say only "dictionary
+    requested, could not parse JSON or key=value"."""
+    result = apply(run, config='[{"function_name":"m-fn-1","maximum_retry_attempts":1}]')
+    assert result["failed"] and result["option"] == "config" and run.calls() == []
+    assert result["msg"].startswith("config arrived as the string '[{")
+    assert """-a '{"config": [{"function_name": "my-function", "maximum_retry_attempts": 1}]}'""" in result["msg"]
+    # a string core does read as one entry (key=value) is still an entry
+    read = apply(run, check=True, config="function_name=m-fn-1 maximum_retry_attempts=1")
+    assert not read["failed"] and summary(read) == [("m-fn-1", "$LATEST", "created")]
 
 
 # ---------------------------------------------------------------------------------------------- scope warnings
