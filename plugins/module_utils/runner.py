@@ -10,8 +10,8 @@ from typing import Any
 from typing import Callable
 from typing import Optional
 
+from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.basic import _load_params
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.common.validation import check_type_list
@@ -29,7 +29,9 @@ def run_module(argument_spec: dict[str, Any], run: Callable[[Any], dict[str, Any
     Nothing else is caught: an unexpected exception keeps its traceback, which is what a bug report needs.
     """
     spec = {**argument_spec, **CONNECTION_ARGUMENT_SPEC}
-    unreadable = unreadable_entries(spec, _load_params())
+    # core's documented way to see the parameters before AnsibleModule does; looked up when called, as tools that
+    # stand in for it (ansible-test's argument_spec introspection) expect
+    unreadable = unreadable_entries(spec, basic._load_params())  # pylint: disable=protected-access
     if unreadable:  # core would refuse it without naming the option: let it through, to be refused below
         spec = {**spec, unreadable.option.split("[", 1)[0]: {"type": "raw"}}
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
@@ -62,12 +64,12 @@ def refuse_booleans(spec: dict[str, Any], params: Optional[dict[str, Any]], pref
                 refuse_booleans(suboptions, element if isinstance(element, dict) else {}, f"{name}[{index}].")
 
 
-def unreadable_entries(spec: dict[str, Any], params: dict[str, Any]) -> Optional[ParameterError]:
+def unreadable_entries(spec: dict[str, Any], params: Optional[dict[str, Any]]) -> Optional[ParameterError]:
     """A list-of-dicts option whose value core cannot read as one, which core refuses naming neither the option nor
     the way out ("dictionary requested, could not parse JSON or key=value"). Typically a list written in the
     key=value form of an ad hoc -a ("config=[...]"): it arrives as one string, which core splits at its commas."""
     for option, option_spec in spec.items():
-        value = params.get(option)
+        value = (params or {}).get(option)
         if option_spec.get("type") != "list" or option_spec.get("elements") != "dict" or value is None:
             continue
         try:
