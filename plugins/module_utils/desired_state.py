@@ -167,6 +167,10 @@ def _identify_by_name(prefix: str, name: str, qualifier: Optional[str]) -> Optio
             except ParameterError as error:
                 raise _prefixed(f"{prefix}.qualifier", error) from None
         return None
+    return _named_target(prefix, name, qualifier)
+
+
+def _named_target(prefix: str, name: str, qualifier: Optional[str]) -> Target:
     try:
         return parse_target(name, qualifier)
     except ParameterError as error:
@@ -187,8 +191,7 @@ def _identify_by_arn(prefix: str, function_arn: str, name: Optional[str], qualif
                 option,
                 f"{option} names one config but {prefix}.function_name {name!r} is a glob; give one or the other.",
             )
-        named = _identify_by_name(prefix, name, qualifier)
-        assert named is not None  # not a glob
+        named = _named_target(prefix, name, qualifier)
         differs = [
             what
             for what, mine, theirs in (
