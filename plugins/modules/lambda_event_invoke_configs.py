@@ -215,7 +215,9 @@ EXAMPLES = r"""
 - name: ... and give another function the same ones (the items are config entries as they are)
   cloudops.aws_lambda.lambda_event_invoke_configs:
     state: replaced
-    config: "{{ orders_api.event_invoke_configs | map('combine', {'function_arn': none, 'function_name': 'orders-api-v2'}) }}"
+    config: "{{ orders_api.event_invoke_configs | map('combine', other_function) }}"
+  vars:
+    other_function: {function_arn: null, function_name: orders-api-v2}
 
 - name: Every function of the region, in the background (300 functions take about 40 s under Lambda's quota)
   cloudops.aws_lambda.lambda_event_invoke_configs:
