@@ -33,7 +33,7 @@ def run_module(argument_spec: dict[str, Any], run: Callable[[Any], dict[str, Any
     # stand in for it (ansible-test's argument_spec introspection) expect
     unreadable = unreadable_entries(spec, basic._load_params())  # pylint: disable=protected-access
     if unreadable:  # core would refuse it without naming the option: let it through, to be refused below
-        spec = {**spec, unreadable.option.split("[", 1)[0]: {"type": "raw"}}
+        spec = {**spec, str(unreadable.option).split("[", 1)[0]: {"type": "raw"}}
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
     if not HAS_BOTOCORE:
         module.fail_json(msg=missing_required_lib("botocore"))
