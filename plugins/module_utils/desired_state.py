@@ -409,7 +409,6 @@ def gathered_entry(config: EventInvokeConfig) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- summary
 
 Key = Tuple[str, str]  # (function name, qualifier)
-SUMMARY_COUNTS = (CREATED, UPDATED, REMOVED, "failed", "unchanged")
 
 
 def summarize(
