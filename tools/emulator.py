@@ -4,7 +4,8 @@
     .venv/bin/python tools/emulator.py stop                 # stop it by its PID
 
 The exports name the endpoint twice: AWS_URL is the modules' own fallback for endpoint_url (amazon.aws's name), and
-AWS_ENDPOINT_URL is botocore's, which boto3/botocore tools and the AWS CLI read as well.
+AWS_ENDPOINT_URL is botocore's, which boto3/botocore tools and the AWS CLI read as well. The region too: the modules
+read AWS_REGION (then AWS_DEFAULT_REGION), boto3 scripts and the AWS CLI only AWS_DEFAULT_REGION.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 STATE = BUILD / "local-emulator"  # not build/emulator: the suite's emulator uses that one when it runs here
 FIXTURES = ROOT / "tests" / "support" / "world.py"
 PREFIX = "local"
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
+REGION = "us-east-1"
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_REGION": REGION,
+    "AWS_DEFAULT_REGION": REGION,
+}
 
 
 def load_ctl() -> ModuleType:
@@ -55,7 +62,7 @@ def create_fixtures(endpoint: str) -> str:
     command = [sys.executable, FIXTURES, "create", "--prefix", PREFIX, "--endpoint-url", endpoint]
     created = json.loads(
         subprocess.run(
-            [*command, "--region", CREDENTIALS["AWS_REGION"]],
+            [*command, "--region", REGION],
             env={**os.environ, **CREDENTIALS},
             capture_output=True,
             text=True,

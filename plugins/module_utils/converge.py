@@ -86,6 +86,7 @@ class Outcome(NamedTuple):
     failures: list[Failure]
     configs: list[EventInvokeConfig]  # everything read (state=gathered returns it)
     checks: list[DestinationCheck]
+    missing: list[str]  # functions not read: their list call answered 404, or failed (see failures)
 
 
 class _Function:
@@ -133,6 +134,7 @@ def converge(connection: Connection, expansion: Expansion, options: Options, war
         failures=sorted((f for item in work for f in item.failures), key=lambda f: (f.function_name, f.qualifier)),
         configs=sorted((c for item in work for c in item.current or []), key=lambda c: c.key),
         checks=checks,
+        missing=sorted(item.target.name for item in work if item.current is None),
     )
 
 

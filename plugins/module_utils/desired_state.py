@@ -13,6 +13,11 @@ The states are those of Ansible's resource modules:
 Scope is a list of function-name globs that bounds what overridden, deleted (with no config) and gathered read and
 may delete; by default it is the functions the entries name or match. Entries may name a function by glob (AWS
 names cannot contain `*`, `?` or `[`); a later entry overrides an earlier one for the settings it names.
+
+Entries also take, as they are, the configs the modules return (lambda_event_invoke_config_info's items, this
+module's changes[].before/after): function_arn names the config, last_modified is ignored, and a null number is not
+named (merged keeps it; replaced and overridden unset it). merged, replaced and overridden refuse an empty config: an
+expression that rendered [] is a mistake, and overridden would delete every config in scope.
 """
 
 from __future__ import annotations
@@ -23,16 +28,20 @@ from typing import Any
 from typing import Iterable
 from typing import NamedTuple
 from typing import Optional
+from typing import Tuple
 
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import REMOVED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import SETTINGS
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import UPDATED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Request
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import build_request
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import parse_function_arn
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import parse_target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import plan_action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import validate_destination
@@ -55,6 +64,7 @@ class Entry(NamedTuple):
     target: Optional[Target]  # the function it names (None for a glob)
     qualifier: str
     request: Request
+    identity: str = "function_name"  # the option that names the function: function_name or function_arn
 
     def option(self, name: str) -> str:
         return f"config[{self.position}].{name}"
@@ -87,6 +97,26 @@ def _prefixed(option: str, error: ParameterError) -> ParameterError:
 # ---------------------------------------------------------------------------------------------- entries
 
 
+def check_config(config: Optional[list[Any]], state: str, scope: Optional[list[str]]) -> None:
+    """merged, replaced and overridden need at least one entry. With none, merged and replaced would change nothing
+    and overridden would delete every config in scope, all without a word: an expression that rendered [] is a
+    mistake, not a desired state. Emptying a scope is said with state=deleted."""
+    if state not in WRITING_STATES or config:
+        return
+    given = "config is empty" if config is not None else "config is missing"
+    if state == OVERRIDDEN and scope:
+        effect = "state=overridden with no entries would delete every config in scope"
+    elif state == OVERRIDDEN:
+        effect = "state=overridden needs entries (config), and takes scope for what else it may delete; it has neither"
+    else:
+        effect = f"state={state} needs at least one entry; with none it would change nothing"
+    raise ParameterError(
+        "config",
+        f"{given}: {effect}. A list that renders empty is refused rather than applied. To delete every config in a "
+        'scope, say so: state: deleted with scope (scope: ["*"] is the whole region).',
+    )
+
+
 def parse_entries(config: list[dict[str, Any]], state: str, region: Optional[str]) -> list[Entry]:
     """Check every entry before any call; errors name the entry (config[N].option)."""
     entries = []
@@ -96,24 +126,22 @@ def parse_entries(config: list[dict[str, Any]], state: str, region: Optional[str
 
 
 def _parse_entry(index: int, item: dict[str, Any], state: str, region: Optional[str]) -> Entry:
-    name, qualifier = item["function_name"], item.get("qualifier")
-    request = build_request(item)
     prefix = f"config[{index}]"
-    if is_glob(name):
-        _check_glob(f"{prefix}.function_name", name)
-        target = None
-        if qualifier is not None:
-            try:
-                validate_qualifier(qualifier)
-            except ParameterError as error:
-                raise _prefixed(f"{prefix}.qualifier", error) from None
-        resolved = qualifier or LATEST
+    name, qualifier = item.get("function_name"), item.get("qualifier")
+    request = build_request(item)
+    if item.get("function_arn") is not None:
+        target: Optional[Target] = _identify_by_arn(prefix, item["function_arn"], name, qualifier)
+        identity = "function_arn"
+    elif name is None:
+        raise ParameterError(
+            f"{prefix}.function_name",
+            f"{prefix}.function_name is missing: give function_name (a name, NAME:QUALIFIER, an ARN or a glob) or "
+            "function_arn (a config's qualified ARN, as the modules return it) to say which config the entry is.",
+        )
     else:
-        try:
-            target = parse_target(name, qualifier)
-        except ParameterError as error:
-            raise _prefixed(f"{prefix}.{error.option}", error) from None
-        resolved = target.qualifier
+        target = _identify_by_name(prefix, name, qualifier)
+        identity = "function_name"
+    resolved = target.qualifier if target is not None else qualifier or LATEST
     try:
         validate_request(request, target, region)
     except ParameterError as error:
@@ -125,13 +153,84 @@ def _parse_entry(index: int, item: dict[str, Any], state: str, region: Optional[
             f"{option}: state={state} uses no settings; its entries only say which configs to "
             + ("delete." if state == DELETED else "read."),
         )
-    if state == MERGED and not request:
+    pattern = name if target is None else None
+    return Entry(index, pattern, target, resolved, request, identity)
+
+
+def _identify_by_name(prefix: str, name: str, qualifier: Optional[str]) -> Optional[Target]:
+    """The function function_name names (None for a glob, whose qualifier is only checked)."""
+    if is_glob(name):
+        _check_glob(f"{prefix}.function_name", name)
+        if qualifier is not None:
+            try:
+                validate_qualifier(qualifier)
+            except ParameterError as error:
+                raise _prefixed(f"{prefix}.qualifier", error) from None
+        return None
+    return _named_target(prefix, name, qualifier)
+
+
+def _named_target(prefix: str, name: str, qualifier: Optional[str]) -> Target:
+    try:
+        return parse_target(name, qualifier)
+    except ParameterError as error:
+        raise _prefixed(f"{prefix}.{error.option}", error) from None
+
+
+def _identify_by_arn(prefix: str, function_arn: str, name: Optional[str], qualifier: Optional[str]) -> Target:
+    """The config function_arn names. function_name and qualifier, when also given (as in the modules' output),
+    must name the same config; the ARN is what the calls then send."""
+    option = f"{prefix}.function_arn"
+    try:
+        target = parse_function_arn(function_arn)
+    except ParameterError as error:
+        raise _prefixed(option, error) from None
+    if name is not None:
+        if is_glob(name):
+            raise ParameterError(
+                option,
+                f"{option} names one config but {prefix}.function_name {name!r} is a glob; give one or the other.",
+            )
+        named = _named_target(prefix, name, qualifier)
+        differs = [
+            what
+            for what, mine, theirs in (
+                ("function", named.name, target.name),
+                ("region", named.region, target.region),
+                ("account", named.account, target.account),
+            )
+            if mine is not None and mine != theirs
+        ]
+        if differs:
+            raise ParameterError(
+                option,
+                f"{option} {function_arn!r} and {prefix}.function_name {name!r} name a different "
+                f"{' and '.join(differs)}; give one, or both naming the same config.",
+            )
+        explicit = named.qualifier if qualifier is not None or named.function_name != name else None
+    else:
+        explicit = qualifier
+    if explicit is not None and explicit != target.qualifier:
         raise ParameterError(
-            prefix,
-            f"{prefix} names no setting, so state=merged has nothing to set: give maximum_retry_attempts, "
-            "maximum_event_age_in_seconds, on_success or on_failure (or use state=replaced to make it exactly that).",
+            option,
+            f"{option} {function_arn!r} names qualifier {target.qualifier!r} but the entry's "
+            + ("qualifier" if qualifier is not None else "function_name")
+            + f" says {explicit!r}; give one, or both the same.",
         )
-    return Entry(index, name if target is None else None, target, resolved, request)
+    return target
+
+
+def check_regions(entries: list[Entry], region: str) -> None:
+    """A function ARN of another region would be looked up in the client's region and not found: refused before
+    any call, naming the entry's option."""
+    for entry in entries:
+        if entry.target is not None and entry.target.region not in (None, region):
+            option = entry.option(entry.identity)
+            raise ParameterError(
+                option,
+                f"{option} is an ARN in region {entry.target.region} but the connection uses region {region}; set "
+                "region to match.",
+            )
 
 
 def parse_scope(scope: Optional[list[str]], entries: list[Entry], state: str) -> Optional[list[str]]:
@@ -184,6 +283,7 @@ class Expansion(NamedTuple):
     functions: dict[str, Target]  # every function the task reads, by name
     desired: dict[tuple[str, str], Desired]  # (function name, qualifier) -> what is asked of that config
     unmatched: list[Entry]  # glob entries that matched no function (worth a warning)
+    unmatched_scope: list[int]  # positions of scope globs that matched no listed function (worth a warning too)
 
 
 def expand(
@@ -194,6 +294,8 @@ def expand(
     Read: the functions the entries name or match; with overridden and gathered also every function the scope
     matches, and with deleted and no config exactly those (they must see those functions' configs). merged and
     replaced never read what no entry names.
+
+    A scope glob that matches no function is told only where the functions were listed (never listed for it).
     """
     functions: dict[str, Target] = {}
     desired: dict[tuple[str, str], Desired] = {}
@@ -216,7 +318,26 @@ def expand(
         for pattern in scope:
             if not is_glob(pattern):  # an explicit name in scope is read even when ListFunctions was not
                 functions.setdefault(pattern, parse_target(pattern))
-    return Expansion(functions, desired, unmatched)
+    unmatched_scope = [
+        position
+        for position, pattern in enumerate(scope or [])
+        if listed is not None and is_glob(pattern) and not any(fnmatch.fnmatchcase(name, pattern) for name in names)
+    ]
+    return Expansion(functions, desired, unmatched, unmatched_scope)
+
+
+def missing_scope_names(state: str, entries: list[Entry], scope: Optional[list[str]], missing: list[str]) -> list[int]:
+    """The positions of the names (not globs) in scope whose function does not exist, where the state reads what
+    scope names (their ListFunctionEventInvokeConfigs answered 404, so this costs no call) and no entry names it
+    (a missing function an entry names is a failed config already)."""
+    if scope is None or not reads_scope(state, entries):
+        return []
+    named = {entry.target.name for entry in entries if entry.target is not None}
+    return [
+        position
+        for position, pattern in enumerate(scope)
+        if not is_glob(pattern) and pattern in missing and pattern not in named
+    ]
 
 
 def _matches(pattern: str, names: list[str], scope: Optional[list[str]]) -> list[Target]:
@@ -264,6 +385,8 @@ def plan_function(
         ]
     for qualifier in sorted(desired):
         wanted = desired[qualifier]
+        if state == MERGED and not wanted.request:
+            continue  # no setting named (identity only, e.g. gathered's entry of a config with none): no change
         action = plan_action(wanted.target, wanted.request, by_qualifier.get(qualifier), purge=state != MERGED)
         if action:
             actions.append(action)
@@ -281,3 +404,48 @@ def gathered_entry(config: EventInvokeConfig) -> dict[str, Any]:
         if value is not None:
             entry[field] = value
     return entry
+
+
+# ---------------------------------------------------------------------------------------------- summary
+
+Key = Tuple[str, str]  # (function name, qualifier)
+
+
+def summarize(
+    state: str,
+    desired: Iterable[Key],
+    read: Iterable[Key],
+    changes: Iterable[tuple[Key, str]],
+    failed: Iterable[Key],
+    delete_unlisted: bool,
+) -> dict[str, int]:
+    """How many configs the task held, by what became of them: created, updated, deleted, failed, unchanged.
+
+    The configs a task holds are the ones its state manages: the ones the entries name (merged, replaced, deleted
+    with config); those and every config read in scope (overridden); every config read (gathered, and deleted
+    without config). A failure of a whole function (qualifier "*") counts once. Every config counts once.
+    """
+    if state == GATHERED or (state == DELETED and delete_unlisted):
+        held = set(read)
+    elif state == OVERRIDDEN:
+        held = set(desired) | set(read)
+    else:
+        held = set(desired)
+    changed = dict(changes)
+    failures = set(failed) - set(changed)
+    counts = {action: sum(1 for a in changed.values() if a == action) for action in (CREATED, UPDATED, REMOVED)}
+    counts["failed"] = len(failures)
+    counts["unchanged"] = len(held - set(changed) - failures)
+    return counts
+
+
+def summary_message(state: str, counts: dict[str, int]) -> str:
+    """One line for a task that did not fail: "300 configs: 12 created, 3 updated, 0 deleted, 285 unchanged"."""
+    total = sum(counts.values())
+    configs = f"{total} config{'' if total == 1 else 's'}"
+    if state == GATHERED:
+        return f"{configs} gathered"
+    parts = [f"{counts[action]} {action}" for action in (CREATED, UPDATED, REMOVED)]
+    if counts["failed"]:
+        parts.append(f"{counts['failed']} failed")
+    return f"{configs}: {', '.join(parts)}, {counts['unchanged']} unchanged"

@@ -148,6 +148,26 @@ def parse_target(function_name: str, qualifier: Optional[str] = None) -> Target:
     )
 
 
+def parse_function_arn(function_arn: str) -> Target:
+    """A config's FunctionArn as the modules return it (always a full ARN with its qualifier, C1) as a Target.
+
+    Only that form is accepted: it names one config, so a name, a partial ARN or an ARN without a qualifier (which
+    would leave the config to a default) is refused; function_name takes those.
+    """
+    match = _FULL_ARN_RE.fullmatch(function_arn)
+    if match is None or match.group("qualifier") is None:
+        raise ParameterError(
+            "function_arn",
+            f"function_arn {function_arn!r} is not the qualified ARN of a function "
+            "(arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME:QUALIFIER), as the modules return it; give other "
+            "forms as function_name.",
+        )
+    try:
+        return parse_target(function_arn)
+    except ParameterError as error:  # a name or qualifier too long for AWS
+        raise ParameterError("function_arn", f"function_arn {function_arn!r}: {error}") from None
+
+
 def validate_qualifier(qualifier: str) -> None:
     if not qualifier or len(qualifier) > QUALIFIER_MAX_LENGTH or not _QUALIFIER_RE.fullmatch(qualifier):
         raise ParameterError(

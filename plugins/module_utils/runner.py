@@ -10,8 +10,11 @@ from typing import Any
 from typing import Callable
 from typing import Optional
 
+from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.validation import check_type_dict
+from ansible.module_utils.common.validation import check_type_list
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import HAS_BOTOCORE
@@ -26,10 +29,17 @@ def run_module(argument_spec: dict[str, Any], run: Callable[[Any], dict[str, Any
     Nothing else is caught: an unexpected exception keeps its traceback, which is what a bug report needs.
     """
     spec = {**argument_spec, **CONNECTION_ARGUMENT_SPEC}
+    # core's documented way to see the parameters before AnsibleModule does; looked up when called, as tools that
+    # stand in for it (ansible-test's argument_spec introspection) expect
+    unreadable = unreadable_entries(spec, basic._load_params())  # pylint: disable=protected-access
+    if unreadable:  # core would refuse it without naming the option: let it through, to be refused below
+        spec = {**spec, str(unreadable.option).split("[", 1)[0]: {"type": "raw"}}
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
     if not HAS_BOTOCORE:
         module.fail_json(msg=missing_required_lib("botocore"))
     try:
+        if unreadable:
+            raise unreadable
         refuse_booleans(spec, module.params)
         module.exit_json(**run(module))
     except ParameterError as error:
@@ -52,3 +62,40 @@ def refuse_booleans(spec: dict[str, Any], params: Optional[dict[str, Any]], pref
         elif suboptions and isinstance(value, list):
             for index, element in enumerate(value):
                 refuse_booleans(suboptions, element if isinstance(element, dict) else {}, f"{name}[{index}].")
+
+
+def unreadable_entries(spec: dict[str, Any], params: Optional[dict[str, Any]]) -> Optional[ParameterError]:
+    """A list-of-dicts option whose value core cannot read as one, which core refuses naming neither the option nor
+    the way out ("dictionary requested, could not parse JSON or key=value"). Typically a list written in the
+    key=value form of an ad hoc -a ("config=[...]"): it arrives as one string, which core splits at its commas."""
+    for option, option_spec in spec.items():
+        value = (params or {}).get(option)
+        if option_spec.get("type") != "list" or option_spec.get("elements") != "dict" or value is None:
+            continue
+        try:
+            elements = check_type_list(value)
+        except TypeError:
+            return ParameterError(option, f"{option} must be a list of entries (dicts); got a {type(value).__name__}.")
+        for index, element in enumerate(elements):
+            try:
+                check_type_dict(element)
+            except TypeError as error:
+                return _unreadable(option, index, value, element, error)
+    return None
+
+
+def _unreadable(option: str, index: int, value: Any, element: Any, error: TypeError) -> ParameterError:
+    shown = repr(value if isinstance(value, str) else element)
+    shown = shown if len(shown) <= 80 else f"{shown[:77]}..."
+    if isinstance(value, str):
+        example = f'{{"{option}": [{{"function_name": "my-function", "maximum_retry_attempts": 1}}]}}'
+        return ParameterError(
+            option,
+            f"{option} arrived as the string {shown}, not as a list of entries (dicts): core splits such a string at "
+            f"its commas and cannot read the pieces ({error}). That is what a list given in the key=value form of "
+            f"an ad hoc -a (\"{option}=...\") becomes; give the arguments as JSON instead: -a '{example}'.",
+        )
+    return ParameterError(
+        f"{option}[{index}]",
+        f"{option}[{index}] is not an entry (a dict): got the {type(element).__name__} {shown} ({error}).",
+    )

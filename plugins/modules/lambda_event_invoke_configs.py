@@ -29,6 +29,20 @@ options:
       - The desired configurations. Each entry names a function and a qualifier and the settings it wants.
       - Entries may name the same configuration more than once (for example a broad glob first, then one function);
         a later entry overrides an earlier one for the settings it names.
+      - A configuration as the modules return it is an entry as it is, so it can be applied back, copied or restored
+        without reshaping it. That is each item of
+        RV(cloudops.aws_lambda.lambda_event_invoke_config_info#module:event_invoke_configs), of RV(gathered), and
+        RV(changes[].before) or RV(changes[].after) of this module other than V({}) (which is no configuration).
+        In such an entry O(config[].function_arn) names the configuration, O(config[].last_modified) is ignored, a
+        V(null) number is not named (V(merged) keeps it, V(replaced) and V(overridden) unset it) and
+        O(config[].destination_config) names both destinations.
+      - Required, and not empty, with V(merged), V(replaced) and V(overridden), before any call. An empty list
+        (for example an expression that rendered V([])) would change nothing with V(merged) and V(replaced), and
+        delete every configuration in O(scope) with V(overridden). To delete every configuration in a scope, say so
+        with O(state=deleted) and O(scope).
+      - >-
+        Ad hoc, give the arguments as JSON (C(-a '{"config": [{"function_name": "my-function", ...}]}')); a list
+        in the C(key=value) form of C(-a) arrives as one string, which is refused naming O(config).
     type: list
     elements: dict
     suboptions:
@@ -38,9 +52,19 @@ options:
             M(cloudops.aws_lambda.lambda_event_invoke_config) accepts.
           - Or a glob of function names (V(orders-*), V(*-worker), V(batch-[0-9]*)), expanded against the
             functions of the region. AWS function names cannot contain C(*), C(?) or C([).
+          - Each entry needs O(config[].function_name) or O(config[].function_arn).
         type: str
-        required: true
         aliases: [name]
+      function_arn:
+        description:
+          - The qualified ARN of one configuration, C(arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME:QUALIFIER), as
+            the modules return it in C(function_arn). It names the function and the qualifier, so it may stand in
+            for O(config[].function_name) and O(config[].qualifier).
+          - When O(config[].function_name) or O(config[].qualifier) are given too, they must name the same
+            configuration (a glob in O(config[].function_name) is refused). The calls then name the function by
+            this ARN; an ARN of another region than the connection's is refused.
+        type: str
+        version_added: 1.2.0
       qualifier:
         description:
           - A version number, an alias name, or V($LATEST) (the default).
@@ -82,10 +106,16 @@ options:
               destination:
                 description: The destination's ARN.
                 type: str
+      last_modified:
+        description:
+          - Ignored. Accepted so that a configuration as the modules return it is an entry as it is.
+        type: str
+        version_added: 1.2.0
   state:
     description:
       - V(merged) gives each listed configuration the settings its entries name; other settings, and configurations
-        no entry names, are kept. An entry must name at least one setting.
+        no entry names, are kept. An entry that names no setting (only which configuration, as RV(gathered) does for
+        a configuration with nothing set) changes nothing.
       - V(replaced) makes each listed configuration exactly what its entries name. A number left out returns to
         AWS's default (2 retries, 6 hours) and a destination left out is removed. Configurations no entry names are
         kept.
@@ -104,6 +134,10 @@ options:
         names must be inside it.
       - Not set means the functions the entries of O(config) name or match. V(["*"]) is the whole region; it is
         never a default, so V(gathered) or V(deleted) with neither O(config) nor O(scope) is refused.
+      - A glob that matches no function warns, naming it, where the task listed the region's functions anyway (a
+        glob in O(config), or a glob in O(scope) with V(overridden), V(gathered) or V(deleted) without O(config)).
+        A function name that does not exist warns where the task read it (V(overridden), V(gathered), V(deleted)
+        without O(config)). Neither costs a call.
     type: list
     elements: str
 extends_documentation_fragment:
@@ -120,6 +154,9 @@ attributes:
     support: full
 notes:
   - A glob entry that matches no function changes nothing and warns.
+  - A run over hundreds of functions is paced by Lambda's quota and prints nothing until it ends (about 40 seconds
+    for 300 functions); give the task C(async) and C(poll) to keep a connection or a CI log from timing out, and read
+    RV(msg) and RV(summary) for the outcome at a glance.
   - Writes to configurations of one function never run at the same time (AWS answers C(ResourceConflictException)
     to concurrent writes on one function); different functions run concurrently.
 seealso:
@@ -169,6 +206,37 @@ EXAMPLES = r"""
   cloudops.aws_lambda.lambda_event_invoke_configs:
     state: deleted
     scope: ["legacy-*"]
+
+- name: Read the configs of one function ...
+  cloudops.aws_lambda.lambda_event_invoke_config_info:
+    function_name: orders-api
+  register: orders_api
+
+- name: ... and give another function the same ones (the items are config entries as they are)
+  cloudops.aws_lambda.lambda_event_invoke_configs:
+    state: replaced
+    config: "{{ orders_api.event_invoke_configs | map('combine', other_function) }}"
+  vars:
+    other_function: {function_arn: null, function_name: orders-api-v2}
+
+- name: Every function of the region, in the background (300 functions take about 40 s under Lambda's quota)
+  cloudops.aws_lambda.lambda_event_invoke_configs:
+    state: overridden
+    scope: ["*"]
+    config:
+      - function_name: "*"
+        maximum_retry_attempts: 1
+  async: 600
+  poll: 10
+  register: region_wide
+
+- name: "Say what it did in one line: 300 configs: 12 created, 3 updated, 0 deleted, 285 unchanged"
+  ansible.builtin.debug:
+    msg: "{{ region_wide.msg }}"
+
+# Ad hoc, the arguments as JSON (a list in the key=value form of -a arrives as one string):
+#   ansible localhost -m cloudops.aws_lambda.lambda_event_invoke_configs --check --diff \
+#     -a '{"config": [{"function_name": "orders-*", "maximum_retry_attempts": 1}]}'
 """
 
 RETURN = r"""
@@ -193,13 +261,61 @@ changes:
       type: str
       sample: updated
     before:
-      description: The configuration before, as M(cloudops.aws_lambda.lambda_event_invoke_config) returns it; V({}) if
-        there was none.
+      description:
+        - The configuration before, as M(cloudops.aws_lambda.lambda_event_invoke_config) returns it; V({}) if there
+          was none.
+        - Other than V({}), an entry of O(config) as it is (applied with V(replaced), it restores the configuration).
       type: dict
+      contains:
+        function_arn:
+          description: The function's ARN, always with the qualifier (V($LATEST) included).
+          type: str
+        function_name:
+          description: The bare function name.
+          type: str
+        qualifier:
+          description: The qualifier of the configuration.
+          type: str
+        last_modified:
+          description: When the configuration was last written, in ISO 8601 (V(null) for one check mode predicts).
+          type: str
+        maximum_retry_attempts:
+          description: Retry attempts; V(null) when not set (AWS then applies its default of 2).
+          type: int
+        maximum_event_age_in_seconds:
+          description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of 21600).
+          type: int
+        destination_config:
+          description: Both destinations; a half with no destination is V({}).
+          type: dict
     after:
-      description: The configuration after (predicted in check mode, without C(last_modified) for a new one); V({})
-        when deleted.
+      description:
+        - The configuration after (predicted in check mode, with a V(null) C(last_modified) for a new one); V({})
+          when deleted.
+        - Other than V({}), an entry of O(config) as it is (applied back, it changes nothing).
       type: dict
+      contains:
+        function_arn:
+          description: The function's ARN, always with the qualifier (V($LATEST) included).
+          type: str
+        function_name:
+          description: The bare function name.
+          type: str
+        qualifier:
+          description: The qualifier of the configuration.
+          type: str
+        last_modified:
+          description: When the configuration was last written, in ISO 8601 (V(null) for one check mode predicts).
+          type: str
+        maximum_retry_attempts:
+          description: Retry attempts; V(null) when not set (AWS then applies its default of 2).
+          type: int
+        maximum_event_age_in_seconds:
+          description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of 21600).
+          type: int
+        destination_config:
+          description: Both destinations; a half with no destination is V({}).
+          type: dict
 gathered:
   description:
     - With O(state=gathered), every configuration in scope as a O(config) entry (C(function_name), C(qualifier),
@@ -212,6 +328,43 @@ gathered:
       qualifier: $LATEST
       maximum_retry_attempts: 1
       on_failure: arn:aws:sqs:eu-west-1:123456789012:orders-failures
+summary:
+  description:
+    - How many configurations the task held, by what became of them (in check mode, what a real run would do). Each
+      configuration counts once. Held are the ones the entries name, and with V(overridden) also every configuration
+      read in O(scope); with V(gathered), and V(deleted) without O(config), every configuration read.
+    - Also returned when the task fails.
+  returned: always
+  type: dict
+  version_added: 1.2.0
+  contains:
+    created:
+      description: Configurations created.
+      type: int
+      sample: 12
+    updated:
+      description: Configurations updated.
+      type: int
+      sample: 3
+    deleted:
+      description: Configurations deleted.
+      type: int
+      sample: 0
+    failed:
+      description: Configurations in RV(failed_configs) (a function whose configurations could not be read counts once).
+      type: int
+      sample: 0
+    unchanged:
+      description: Configurations that already were as desired (or, for V(deleted), already absent).
+      type: int
+      sample: 285
+msg:
+  description:
+    - The outcome in one line, from RV(summary). When the task fails, the failure message instead.
+  returned: always
+  type: str
+  version_added: 1.2.0
+  sample: "300 configs: 12 created, 3 updated, 0 deleted, 285 unchanged"
 failed_configs:
   description: The configurations that could not be brought to the desired state, and why; V([]) when none.
   returned: always
@@ -262,9 +415,11 @@ ARGUMENT_SPEC = {
         "type": "list",
         "elements": "dict",
         "options": {
-            "function_name": {"type": "str", "required": True, "aliases": ["name"]},
+            "function_name": {"type": "str", "aliases": ["name"]},
+            "function_arn": {"type": "str"},
             "qualifier": {"type": "str"},
             **SETTINGS_SPEC,
+            "last_modified": {"type": "str"},  # accepted, so the modules' output is an entry as it is; ignored
         },
         "mutually_exclusive": SETTINGS_MUTUALLY_EXCLUSIVE,
     },
@@ -278,6 +433,7 @@ ARGUMENT_SPEC = {
 def validate(params: dict[str, Any]) -> tuple[list[desired.Entry], Optional[list[str]]]:
     """Everything that can be refused is refused here, before a client exists."""
     check_pacing(params)
+    desired.check_config(params["config"], params["state"], params["scope"])
     entries = desired.parse_entries(params["config"] or [], params["state"], params.get("region"))
     scope = desired.parse_scope(params["scope"], entries, params["state"])
     return entries, scope
@@ -287,7 +443,8 @@ def run(module: Any) -> dict[str, Any]:
     params = module.params
     state = params["state"]
     entries, scope = validate(params)
-    connection = open_connection(module, [e.target for e in entries if e.target], retry_mode="adaptive")
+    connection = open_connection(module, retry_mode="adaptive")
+    desired.check_regions(entries, connection.region)
     if params["rate_limit"]:
         RequestRateLimiter(params["rate_limit"]).attach(connection.lambda_client)
     listed = (
@@ -300,6 +457,9 @@ def run(module: Any) -> dict[str, Any]:
         module.warn(
             f"config[{entry.position}].function_name {entry.pattern!r} matched no function; it changes nothing."
         )
+    patterns = scope or []
+    for position in expansion.unmatched_scope:
+        module.warn(f"scope[{position}] {patterns[position]!r} matched no function; nothing is read or deleted for it.")
     options = Options(
         state=state,
         path=PathOptions(module.check_mode or state == desired.GATHERED, params["preflight"], params["retry_timeout"]),
@@ -307,12 +467,25 @@ def run(module: Any) -> dict[str, Any]:
         delete_unlisted=state == desired.DELETED and desired.reads_scope(state, entries),
     )
     outcome = converge(connection, expansion, options, module.warn)
-    return report(module, state, outcome)
+    failed = {failure.function_name for failure in outcome.failures}
+    missing = [name for name in outcome.missing if name not in failed]
+    for position in desired.missing_scope_names(state, entries, scope, missing):
+        module.warn(f"scope[{position}] names function {patterns[position]}, which does not exist; it changes nothing.")
+    summary = desired.summarize(
+        state,
+        expansion.desired,
+        [config.key for config in outcome.configs],
+        [(change.key, change.action) for change in outcome.changes],
+        [(failure.function_name, failure.qualifier) for failure in outcome.failures],
+        options.delete_unlisted,
+    )
+    return report(module, state, outcome, summary)
 
 
-def report(module: Any, state: str, outcome: Outcome) -> dict[str, Any]:
+def report(module: Any, state: str, outcome: Outcome, summary: dict[str, int]) -> dict[str, Any]:
     result = {
         "changed": bool(outcome.changes),
+        "summary": summary,
         "changes": [
             {
                 "function_name": change.key[0],
@@ -337,6 +510,7 @@ def report(module: Any, state: str, outcome: Outcome) -> dict[str, Any]:
         raise AwsError(
             f"{len(outcome.failures)} config(s) failed{made}. {failure_message(outcome.failures)}", extra=result
         )
+    result["msg"] = desired.summary_message(state, summary)
     return result
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_config as single
+from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_config_info as info
 from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_configs as module
 
 GET_FUNCTION = "GetFunction"
@@ -12,6 +13,7 @@ LIST = "ListFunctionEventInvokeConfigs"
 LIST_FUNCTIONS = "ListFunctions"
 PUT = "PutFunctionEventInvokeConfig"
 DELETE = "DeleteFunctionEventInvokeConfig"
+OTHER_REGION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:m-fn-1"
 
 
 def names(run) -> tuple[str, str]:
@@ -35,11 +37,16 @@ def summary(result) -> list[tuple[str, str, str]]:
     return [(c["function_name"], c["qualifier"], c["action"]) for c in result["changes"]]
 
 
-def without_time(changes: list[dict]) -> list[dict]:
-    def strip(config: dict) -> dict:
-        return {k: v for k, v in config.items() if k != "last_modified"}
+def strip(config: dict) -> dict:
+    return {k: v for k, v in config.items() if k != "last_modified"}
 
+
+def without_time(changes: list[dict]) -> list[dict]:
     return [{**c, "before": strip(c["before"]), "after": strip(c["after"])} for c in changes]
+
+
+def counts(created=0, updated=0, deleted=0, failed=0, unchanged=0) -> dict[str, int]:
+    return {"created": created, "updated": updated, "deleted": deleted, "failed": failed, "unchanged": unchanged}
 
 
 # ---------------------------------------------------------------------------------------------- merged
@@ -196,9 +203,11 @@ def test_one_failure_does_not_stop_the_others_and_the_task_fails_listing_it(run)
     assert failed == {("no-such-function", "$LATEST"), (second, "nosuchalias")}
     assert "2 config(s) failed; 2 other change(s) were made" in result["msg"]
     assert ".;" not in result["msg"] and ".." not in result["msg"]
+    assert result["summary"] == counts(created=2, failed=2)
     # re-run: converges on what can converge, and fails again only for what cannot
     again = apply(run, config=config)
     assert again["failed"] and again["changes"] == []
+    assert again["summary"] == counts(failed=2, unchanged=2)
 
 
 def test_check_mode_fails_where_the_real_run_would_with_zero_writes(run):
@@ -306,9 +315,188 @@ def test_a_caller_that_may_not_call_get_function_gets_unverified_checks_and_one_
         pytest.param(
             {"state": "overridden", "scope": ["x-*"], "config": [{"function_name": "a"}]}, "scope", id="scope"
         ),
+        # issue 16: no entries, for a state that writes them
+        pytest.param({"config": []}, "config", id="merged-empty"),
+        pytest.param({}, "config", id="merged-missing"),
+        pytest.param({"state": "replaced", "config": []}, "config", id="replaced-empty"),
+        pytest.param({"state": "overridden", "scope": ["m-fn-*"], "config": []}, "config", id="overridden-empty"),
+        pytest.param({"state": "overridden"}, "config", id="overridden-neither"),
+        # issue 16: the identity of returned configs
+        pytest.param(
+            {"config": [{"function_arn": "m-fn-1:live", "maximum_retry_attempts": 1}]},
+            "config[0].function_arn",
+            id="arn-form",
+        ),
+        pytest.param(
+            {"config": [{"function_arn": f"{OTHER_REGION_ARN}:live", "maximum_retry_attempts": 1}]},
+            "config[0].function_arn",
+            id="arn-region",
+        ),
+        pytest.param(
+            {"config": [{"function_name": "m-fn-1"}, {"function_name": OTHER_REGION_ARN, "maximum_retry_attempts": 1}]},
+            "config[1].function_name",
+            id="name-region",
+        ),
+        pytest.param(
+            {"config": [{"qualifier": "live", "maximum_retry_attempts": 1}]},
+            "config[0].function_name",
+            id="no-function",
+        ),
+        # issue 16: what core cannot read as entries (an ad hoc -a "config=[...]" arrives as a string)
+        pytest.param({"config": '[{"function_name":"m-fn-1","maximum_retry_attempts":1}]'}, "config", id="k=v"),
+        pytest.param({"config": [3]}, "config[0]", id="not-a-dict"),
     ],
 )
 def test_bad_input_is_refused_before_any_call(run, params, option):
     result = apply(run, **params)
     assert result["failed"] and result.get("option") == option, result
     assert run.calls() == []
+
+
+def test_an_empty_config_is_refused_saying_how_to_empty_a_scope(run):
+    """Issue 16: overridden with config: [] used to delete every config in scope."""
+    first, _second = names(run)
+    put(run, first, maximum_retry_attempts=1)
+    run.clear()
+    result = apply(run, state="overridden", scope=["m-fn-*"], config=[])
+    assert result["failed"] and result["option"] == "config" and run.calls() == []
+    assert "would delete every config in scope" in result["msg"]
+    assert 'state: deleted with scope (scope: ["*"] is the whole region)' in result["msg"]
+    assert run(single, function_name=first, maximum_retry_attempts=1)["changed"] is False  # still there
+
+
+def test_a_list_given_as_a_string_is_refused_naming_config_and_showing_the_json_form(run):
+    """What `ansible -m ... -a 'config=[{"function_name":"x"}]'` hands the module: core would say only "dictionary
+    requested, could not parse JSON or key=value"."""
+    result = apply(run, config='[{"function_name":"m-fn-1","maximum_retry_attempts":1}]')
+    assert result["failed"] and result["option"] == "config" and run.calls() == []
+    assert result["msg"].startswith("config arrived as the string '[{")
+    assert """-a '{"config": [{"function_name": "my-function", "maximum_retry_attempts": 1}]}'""" in result["msg"]
+    # a string core does read as one entry (key=value) is still an entry
+    read = apply(run, check=True, config="function_name=m-fn-1 maximum_retry_attempts=1")
+    assert not read["failed"] and summary(read) == [("m-fn-1", "$LATEST", "created")]
+
+
+# ---------------------------------------------------------------------------------------------- scope warnings
+
+
+def test_a_scope_glob_that_matches_nothing_and_a_missing_name_in_scope_warn_without_extra_calls(run):
+    first, _second = names(run)
+    put(run, first, maximum_retry_attempts=1)
+    run.clear()
+    result = apply(
+        run,
+        state="overridden",
+        scope=["m-fn-*", "m-fnn-*"],
+        config=[{"function_name": first, "maximum_retry_attempts": 1}],
+    )
+    assert (result["changed"], result["failed"]) == (False, False)
+    assert result["warnings"] == ["scope[1] 'm-fnn-*' matched no function; nothing is read or deleted for it."]
+    assert sorted(run.calls()) == sorted([LIST_FUNCTIONS, LIST, LIST])
+
+    run.clear()
+    gathered = apply(run, state="gathered", scope=[first, "m-no-such-fn"])
+    assert gathered["warnings"] == ["scope[1] names function m-no-such-fn, which does not exist; it changes nothing."]
+    assert run.calls() == [LIST, LIST]  # no ListFunctions: the 404 of the name's own read tells it
+
+    run.clear()
+    merged = apply(run, scope=["m-fnn-*"], config=[{"function_name": "m-fn-*", "maximum_retry_attempts": 1}])
+    assert merged["warnings"] == [
+        "config[0].function_name 'm-fn-*' matched no function; it changes nothing.",
+        "scope[0] 'm-fnn-*' matched no function; nothing is read or deleted for it.",
+    ]
+    assert run.calls() == [LIST_FUNCTIONS]
+
+
+# ---------------------------------------------------------------------------------------------- returned configs
+
+
+@pytest.mark.parametrize(
+    ("state", "scope", "reads"),
+    [
+        pytest.param("merged", None, [LIST, LIST], id="merged"),
+        pytest.param("replaced", None, [LIST, LIST], id="replaced"),
+        pytest.param("overridden", ["m-fn-*"], [LIST, LIST, LIST_FUNCTIONS], id="overridden"),
+    ],
+)
+def test_info_output_applied_back_changes_nothing(run, state, scope, reads):
+    """Issue 16: lambda_event_invoke_config_info's items are config entries as they are."""
+    first, second = names(run)
+    put(run, first, maximum_retry_attempts=0, on_success=arn(run, "topic"))
+    put(run, first, "live", maximum_event_age_in_seconds=60)
+    put(run, second, on_failure=arn(run, "queue"))
+    items = [item for name in (first, second) for item in run(info, function_name=name)["event_invoke_configs"]]
+    assert len(items) == 3 and all(item["function_arn"] and item["last_modified"] for item in items)
+    run.clear()
+    result = apply(run, state=state, scope=scope, config=items)
+    assert (result["changed"], result["changes"], result["failed"]) == (False, [], False)
+    assert sorted(run.calls()) == reads and run.writes() == []
+    assert result["summary"] == counts(unchanged=3)
+    assert result["msg"] == "3 configs: 0 created, 0 updated, 0 deleted, 3 unchanged"
+
+
+def test_changes_after_applied_back_changes_nothing_and_before_undoes_the_change(run):
+    """Issue 16: changes[].before and .after are config entries as they are, predicted (check mode) or real."""
+    first, second = names(run)
+    put(run, first, maximum_retry_attempts=0, maximum_event_age_in_seconds=600)
+    config = [
+        {"function_name": "m-fn-*", "maximum_retry_attempts": 1, "on_failure": arn(run, "queue")},
+        {"function_name": second, "qualifier": "live", "maximum_event_age_in_seconds": 120},
+    ]
+    predicted = apply(run, check=True, config=config)
+    real = apply(run, config=config)
+    assert summary(real) == [(first, "$LATEST", "updated"), (second, "$LATEST", "created"), (second, "live", "created")]
+    for source in (predicted, real):
+        afters = [change["after"] for change in source["changes"]]
+        for state in ("merged", "replaced"):
+            run.clear()
+            result = apply(run, state=state, config=afters)
+            assert (result["changed"], result["failed"]) == (False, False), (state, result)
+            assert sorted(run.calls()) == [LIST, LIST] and run.writes() == []
+
+    run.clear()
+    [before] = [change["before"] for change in real["changes"] if change["action"] == "updated"]
+    undone = apply(run, state="replaced", config=[before])
+    assert [strip(change["after"]) for change in undone["changes"]] == [strip(before)]
+    assert run.calls() == [LIST, PUT]
+
+
+def test_gathered_entry_of_a_config_with_no_setting_applied_with_merged_changes_nothing(run):
+    """Issue 16: gathered's entry of a config with nothing set names no setting; merged used to refuse it."""
+    first, _second = names(run)
+    put(run, first, "live", maximum_retry_attempts=0)
+    emptied = apply(run, state="replaced", config=[{"function_name": first, "qualifier": "live"}])
+    assert summary(emptied) == [(first, "live", "updated")]
+    gathered = apply(run, state="gathered", scope=[first])["gathered"]
+    assert gathered == [{"function_name": first, "qualifier": "live"}]
+    run.clear()
+    result = apply(run, config=gathered)
+    assert (result["changed"], result["failed"]) == (False, False)
+    assert run.calls() == [LIST]
+
+
+# ---------------------------------------------------------------------------------------------- summary
+
+
+def test_summary_and_message_count_each_config_once_in_check_mode_and_for_real(run):
+    first, second = names(run)
+    put(run, first, maximum_retry_attempts=1)  # unchanged
+    put(run, first, "live", maximum_retry_attempts=1)  # deleted: in scope, no entry names it
+    put(run, second, maximum_retry_attempts=2)  # updated
+    params = {
+        "state": "overridden",
+        "scope": ["m-fn-*"],
+        "config": [
+            {"function_name": "m-fn-*", "maximum_retry_attempts": 1},
+            {"function_name": second, "qualifier": "live", "maximum_retry_attempts": 0},  # created
+        ],
+    }
+    predicted = apply(run, check=True, **params)
+    real = apply(run, **params)
+    assert predicted["summary"] == real["summary"] == counts(created=1, updated=1, deleted=1, unchanged=1)
+    assert predicted["msg"] == real["msg"] == "4 configs: 1 created, 1 updated, 1 deleted, 1 unchanged"
+    again = apply(run, **params)
+    assert again["summary"] == counts(unchanged=3)
+    assert again["msg"] == "3 configs: 0 created, 0 updated, 0 deleted, 3 unchanged"
+    assert apply(run, state="gathered", scope=["m-fn-*"])["msg"] == "3 configs gathered"
+    assert apply(run, state="deleted", scope=[first])["msg"] == "1 config: 0 created, 0 updated, 1 deleted, 0 unchanged"
