@@ -159,6 +159,16 @@ notes:
     RV(msg) and RV(summary) for the outcome at a glance.
   - Writes to configurations of one function never run at the same time (AWS answers C(ResourceConflictException)
     to concurrent writes on one function); different functions run concurrently.
+  - One refused write per cause. The first write that sets a destination not yet proven goes alone; when AWS refuses
+    it and the diagnosis finds a permanent cause (the destination does not exist, or the function's execution role
+    may not use it), every other write that sets that destination (for a role, those of functions with that role)
+    fails with the same cause without a call. RV(failed_configs) keeps one item per configuration; the failure
+    message groups them by cause.
+  - The states are those of Ansible's resource modules that apply to a cloud API. V(rendered) and V(parsed) are
+    not offered, because they translate between structured data and a device's native configuration text, and an
+    event invoke configuration has no such text: the API's JSON is the configuration. What V(rendered) would give
+    (the configuration a task would write, without writing it) is check mode's RV(changes), and V(gathered)'s
+    output is already in the shape O(config) takes.
 seealso:
   - module: cloudops.aws_lambda.lambda_event_invoke_config
   - module: cloudops.aws_lambda.lambda_event_invoke_config_info
