@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/run.py region --functions 300 --latency-ms 20
     .venv/bin/python benchmarks/run.py configs --functions 300 --latency-ms 20 100
     .venv/bin/python benchmarks/run.py audit --functions 300 --latency-ms 20 100
+    .venv/bin/python benchmarks/run.py regions --regions 1 2 4 --per-region 30 60 90 --svg docs/performance-regions.svg
 
 Every section starts its own emulator server on 127.0.0.1 (stopped by PID) and runs the modules through the
 `ansible` command, as users do. Calls are counted from the emulator's request log.
@@ -440,12 +441,277 @@ def own_roles(emulator: Emulator, client, functions: list[dict], kinds: list[tup
         client.update_function_configuration(FunctionName=function["name"], Role=role)
 
 
+# ---------------------------------------------------------------------------------------------- regions at once
+
+REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2")  # the hosts of the R-region runs, in order
+
+
+def section_regions(args: argparse.Namespace) -> None:
+    """R regions at once: one inventory host per region, forks = R, lambda_event_invoke_configs over N functions in
+    each. AWS (and now the emulator) keeps the 15 requests/s per account and region, so R regions should take what
+    one takes: each step beside its floor, the busiest region's calls / 15 s."""
+    counts = sorted(set(args.regions))
+    sizes = sorted(set(args.per_region))
+    if not counts or max(counts) > len(REGIONS) or min(counts) < 1:
+        raise SystemExit(f"--regions: 1 to {len(REGIONS)}")
+    latency = args.latency_ms[0]
+    work = Path(tempfile.mkdtemp(prefix="bench-regions-"))
+    regions = REGIONS[: max(counts)]
+    rows: list[dict] = []
+    with Emulator() as emulator:
+        print(f"\nRegions at once: creating {max(sizes)} functions in each of {len(regions)} regions...", flush=True)
+        worlds = _worlds_per_region(emulator, regions, max(sizes))
+        print(
+            f"  quota {QUOTA:.0f} requests/s per region (HTTP 429 above it), {latency} ms per call; floor = the "
+            "busiest region's calls / 15 s"
+        )
+        print(
+            f"  {'regions':>7} {'functions':>9}  {'step':30} {'calls':>5} {'per region':>10} {'429s':>4} {'ok':>3} "
+            f"{'seconds':>7} {'floor':>5} {'ratio':>5} {'one bucket':>10}"
+        )
+        starts = {}
+        for count in counts:  # what starting ansible-playbook and one module per host costs, without any AWS call
+            hosts = {region: [] for region in regions[:count]}
+            book, inventory = _regions_playbook(work, emulator.endpoint, hosts, task={"ansible.builtin.ping": {}})
+            starts[count] = median_seconds(book, inventory, count)
+            print(f"  {count:>7} {'-':>9}  {'start (ping, no AWS call)':30} {'':>32} {starts[count]:>7.1f}")
+        for size in sizes:
+            for count in counts:
+                hosts = {region: worlds[region][:size] for region in regions[:count]}
+                book, inventory = _regions_playbook(work, emulator.endpoint, hosts)
+                emulator.control("reset", "POST", {"keep_moto": True})
+                for step in ("merged, creating all", "merged, no change"):
+                    row = _regions_step(emulator, latency, book, inventory, count, size, step)
+                    rows.append({**row, "start": starts[count]})
+    print("  one bucket = all regions' calls / 15 s: what a single quota for every region (the emulator before this")
+    print("  change) would impose; start = ansible-playbook and a module per host, no call (median of 3), which")
+    print("  every step pays on top of its floor")
+    if args.svg:
+        Path(args.svg).write_text(regions_svg(rows, latency))
+        print(f"  picture: {args.svg}")
+
+
+def median_seconds(book: Path, inventory: Path, forks: int, runs: int = 3) -> float:
+    timings = []
+    for _run in range(runs):
+        start = time.monotonic()
+        command = ["ansible-playbook", "-i", str(inventory), "-f", str(forks), str(book)]
+        subprocess.run(command, env=ENV, capture_output=True, check=True)
+        timings.append(time.monotonic() - start)
+    return statistics.median(timings)
+
+
+def _worlds_per_region(emulator: Emulator, regions: tuple[str, ...], functions: int) -> dict[str, list[dict]]:
+    """world.py in every region at once (one process each); returns each region's functions and queue."""
+    processes = {}
+    for index, region in enumerate(regions, start=1):
+        command = [VENV_BIN / "python", FIXTURES, "create", "--prefix", f"rg{index}", "--region", region]
+        command += ["--endpoint-url", emulator.endpoint, "--functions", str(functions)]
+        processes[region] = subprocess.Popen(command, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    worlds = {}
+    for region, process in processes.items():
+        out, err = process.communicate()
+        if process.returncode != 0:
+            raise SystemExit(f"world.py in {region} failed: {err.decode()[-2000:]}")
+        world = json.loads(out)
+        queue = world["queue"]["arn"]
+        worlds[region] = [
+            {"function_name": f["name"], "maximum_retry_attempts": 1, "on_failure": queue} for f in world["functions"]
+        ]
+    return worlds
+
+
+def _regions_playbook(
+    work: Path, endpoint: str, hosts: dict[str, list[dict]], task: dict | None = None
+) -> tuple[Path, Path]:
+    """An inventory with one local host per region (its region and desired configs as host vars), and a play that
+    applies them (or runs ``task``): R hosts, run with forks = R, so the regions go at once."""
+    tag = f"{len(hosts)}x{len(next(iter(hosts.values())))}{'-start' if task else ''}"
+    inventory = work / f"inventory-{tag}.yml"
+    host_vars = {
+        region: {
+            "ansible_connection": "local",
+            "ansible_python_interpreter": str(VENV_BIN / "python"),
+            "bench_region": region,
+            "wanted": wanted,
+        }
+        for region, wanted in hosts.items()
+    }
+    inventory.write_text(json.dumps({"all": {"hosts": host_vars}}))
+    book = work / f"regions-{tag}.yml"
+    task = task or {
+        "name": "Apply",
+        CONFIGS: {"config": "{{ wanted }}", "state": "merged", "region": "{{ bench_region }}"},
+    }
+    play = {
+        "hosts": "all",
+        "gather_facts": False,
+        "vars": {"endpoint": endpoint},
+        "module_defaults": {"group/cloudops.aws_lambda.aws": {"endpoint_url": "{{ endpoint }}"}},
+        "tasks": [task],
+    }
+    book.write_text(json.dumps([play]))
+    return book, inventory
+
+
+def _regions_step(
+    emulator: Emulator, latency: int, book: Path, inventory: Path, count: int, size: int, step: str
+) -> dict:
+    emulator.control("faults", "POST", {"throttle_rps": QUOTA, "latency_ms": latency})
+    emulator.clear()
+    start = time.monotonic()
+    command = ["ansible-playbook", "-i", str(inventory), "-f", str(count), str(book)]
+    completed = subprocess.run(command, env=ENV, capture_output=True, text=True, check=False)
+    seconds = time.monotonic() - start
+    calls = emulator.calls()
+    emulator.control("faults", "POST", {"throttle_rps": 0, "latency_ms": 0})
+    if completed.returncode != 0:
+        print(completed.stdout[-3000:], completed.stderr[-3000:])
+    shared = [call for call in calls if call["operation"] != "GetFunction"]  # GetFunction has its own quota
+    per_region: dict[str, int] = {}
+    for call in shared:
+        per_region[call["region"]] = per_region.get(call["region"], 0) + 1
+    floor = max(per_region.values(), default=0) / QUOTA
+    one_bucket = len(shared) / QUOTA
+    throttled = request_log.throttled(calls)
+    ok = completed.returncode == 0
+    busiest = max(per_region.values(), default=0)
+    print(
+        f"  {count:>7} {size:>9}  {step:30} {len(calls):>5} {busiest:>10} {throttled:>4} {'yes' if ok else 'NO':>3} "
+        f"{seconds:>7.1f} {floor:>5.1f} {seconds / floor if floor else 0:>5.2f} {one_bucket:>10.1f}",
+        flush=True,
+    )
+    return {
+        "regions": count,
+        "functions": size,
+        "step": step,
+        "calls": len(calls),
+        "throttled": throttled,
+        "ok": ok,
+        "seconds": seconds,
+        "floor": floor,
+        "one_bucket": one_bucket,
+    }
+
+
+def regions_svg(rows: list[dict], latency: int) -> str:
+    """Two panels, drawn by hand (no plotting library in the pinned environment): seconds per step against
+    functions per region (one line per region count, the floor dashed), and against regions at the largest size
+    (beside the floor, the floor plus starting ansible, and what one quota for every region would impose)."""
+    creating = [row for row in rows if row["step"] == "merged, creating all"]
+    counts = sorted({row["regions"] for row in creating})
+    sizes = sorted({row["functions"] for row in creating})
+    largest = sorted((row for row in creating if row["functions"] == sizes[-1]), key=lambda r: r["regions"])
+    width, height, panel_width = 960, 500, 400
+    top, bottom = 70, 360
+    colours = {1: "#1f77b4", 2: "#ff7f0e", 3: "#9467bd", 4: "#d62728"}
+    # each panel its own scale: the one-quota line of the right one would flatten the left one
+    y_max = _nice_ceiling(max(max(row["seconds"], row["floor"] + row["start"]) for row in creating))
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="13">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{width / 2}" y="24" text-anchor="middle" font-size="16">lambda_event_invoke_configs '
+        "(state merged, creating every config) in R regions at once</text>",
+        f'<text x="{width / 2}" y="44" text-anchor="middle" fill="#444">one inventory host per region, forks = R; '
+        f"{latency} ms per call; Lambda quota 15 requests/s per account and region</text>",
+    ]
+
+    def y_of(value: float) -> float:
+        return bottom - (bottom - top) * value / y_max
+
+    def axes(left: float, x_label: str, ticks: list[tuple[float, str]]) -> None:
+        right = left + panel_width - 60
+        for step in range(0, 6):
+            value = y_max * step / 5
+            y = y_of(value)
+            parts.append(f'<line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="#e6e6e6"/>')
+            parts.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{value:g}</text>')
+        parts.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="black"/>')
+        parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="black"/>')
+        for x, label in ticks:
+            parts.append(f'<text x="{x}" y="{bottom + 18}" text-anchor="middle">{label}</text>')
+        parts.append(f'<text x="{(left + right) / 2}" y="{bottom + 38}" text-anchor="middle">{x_label}</text>')
+        middle = (top + bottom) / 2
+        parts.append(
+            f'<text x="{left - 42}" y="{middle}" text-anchor="middle" '
+            f'transform="rotate(-90 {left - 42} {middle})">seconds per step</text>'
+        )
+
+    def polyline(points: list[tuple[float, float]], colour: str, dash: str = "", marks: bool = True) -> None:
+        pattern = f' stroke-dasharray="{dash}"' if dash else ""
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{pattern}/>')
+        if marks:
+            parts.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}"/>' for x, y in points)
+
+    def legend(left: float, entries: list[tuple[str, str, str]]) -> None:
+        for index, (label, colour, dash) in enumerate(entries):
+            y = bottom + 62 + index * 19
+            pattern = f' stroke-dasharray="{dash}"' if dash else ""
+            parts.append(
+                f'<line x1="{left}" y1="{y}" x2="{left + 28}" y2="{y}" stroke="{colour}" stroke-width="2.5"{pattern}/>'
+            )
+            parts.append(f'<text x="{left + 36}" y="{y + 4}">{label}</text>')
+
+    floor_dash, start_dash, bucket_dash = "7 4", "2 3", "10 3 2 3"
+    # left panel: against functions per region, one line per number of regions
+    left = 80
+    span = panel_width - 110
+
+    def x_size(size: int) -> float:
+        return left + 25 + span * (size - sizes[0]) / max(1, sizes[-1] - sizes[0])
+
+    axes(left, "functions per region", [(x_size(size), str(size)) for size in sizes])
+    floors = {size: max(row["floor"] for row in creating if row["functions"] == size) for size in sizes}
+    polyline([(x_size(size), y_of(floors[size])) for size in sizes], "#555555", floor_dash, marks=False)
+    for count in counts:
+        mine = sorted((row for row in creating if row["regions"] == count), key=lambda r: r["functions"])
+        polyline([(x_size(row["functions"]), y_of(row["seconds"])) for row in mine], colours.get(count, "#2ca02c"))
+    regions_entries = [(f"{c} region{'s' if c > 1 else ''} at once", colours.get(c, "#2ca02c"), "") for c in counts]
+    legend(left, [*regions_entries, ("floor: calls / 15 s in each region", "#555555", floor_dash)])
+
+    # right panel: against the number of regions, at the largest size
+    left = 80 + panel_width + 80
+    y_max = _nice_ceiling(max(max(row["seconds"], row["one_bucket"]) for row in largest))
+
+    def x_count(count: int) -> float:
+        return left + 25 + span * (count - counts[0]) / max(1, counts[-1] - counts[0])
+
+    axes(left, f"regions at once ({sizes[-1]} functions each)", [(x_count(c), str(c)) for c in counts])
+    polyline([(x_count(r["regions"]), y_of(r["one_bucket"])) for r in largest], "#b0b0b0", bucket_dash)
+    polyline([(x_count(r["regions"]), y_of(r["floor"])) for r in largest], "#555555", floor_dash, marks=False)
+    polyline([(x_count(r["regions"]), y_of(r["floor"] + r["start"])) for r in largest], "#555555", start_dash, False)
+    polyline([(x_count(r["regions"]), y_of(r["seconds"])) for r in largest], "#2ca02c")
+    legend(
+        left,
+        [
+            ("measured", "#2ca02c", ""),
+            ("floor: calls / 15 s in each region", "#555555", floor_dash),
+            ("floor + starting ansible (no AWS call)", "#555555", start_dash),
+            ("if one quota served every region", "#b0b0b0", bucket_dash),
+        ],
+    )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _nice_ceiling(value: float) -> float:
+    """The axis top: 1, 2 or 5 times a power of ten, at least the value."""
+    magnitude = 10 ** max(0, len(str(int(value))) - 1)
+    for factor in (1, 2, 5, 10):
+        if value <= factor * magnitude:
+            return float(factor * magnitude)
+    return float(10 * magnitude)
+
+
 SECTIONS = {
     "calls": section_calls,
     "adhoc": section_adhoc,
     "region": section_region,
     "configs": section_configs,
     "audit": section_audit,
+    "regions": section_regions,
 }
 
 
@@ -455,6 +721,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="ad hoc runs per side (median)")
     parser.add_argument("--functions", type=int, default=300)
     parser.add_argument("--latency-ms", type=int, nargs="+", default=[20, 100], help="per-call latencies to run")
+    parser.add_argument("--regions", type=int, nargs="+", default=[1, 2, 4], help="regions: how many at once")
+    parser.add_argument("--per-region", type=int, nargs="+", default=[30, 60, 90], help="regions: functions each")
+    parser.add_argument("--svg", help="regions: also draw the picture into this file")
     args = parser.parse_args()
     for name in args.sections or SECTIONS:
         SECTIONS[name](args)

@@ -4,8 +4,11 @@ moto serves every AWS API (IAM, Lambda functions/versions/aliases, SQS, SNS, S3,
 event-invoke-config operations are answered by ``event_invoke.py``, which follows
 ``docs/aws-behaviour.md`` instead of moto's implementation. Put/Update also check that the
 execution role may use a destination, ``iam:SimulatePrincipalPolicy`` is answered from the same policy evaluator and
-ListFunctions is paged like AWS. Faults (throttling, conflicts, server errors, latency, destination and permission
-propagation, AccessDenied for chosen IAM actions) can be injected, and every request is logged.
+ListFunctions is paged like AWS. Where moto differs from AWS around them, the emulator corrects it: KMS keys and key
+policies (AWS managed keys for SQS and SNS), SQS encryption attributes, Lambda function policies and dead-letter
+queues; the Lambda quota is kept per account and region. Faults (throttling, conflicts, server errors, latency,
+destination and permission propagation, AccessDenied for chosen IAM actions) can be injected, and every request is
+logged.
 
 - ``Emulator`` (server.py): in-process, for unit tests; see also ``pytest_plugin.py``.
 - ``python -m ansible_collections.cloudops.aws_lambda.tests.emulator``: the server process (``__main__.py``).

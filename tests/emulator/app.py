@@ -4,11 +4,17 @@ Request flow::
 
     /_emulator/*                      -> control endpoints (not logged, never faulted)
     IAM action in denied_actions      -> AccessDenied in the service's wire format (caller_denied), nothing else
-    Lambda control-plane call         -> latency, then throttle (bucket + rate), then 500 error rate
+    Lambda control-plane call         -> latency, then throttle (the account and region's bucket + rate), then 500
       event-invoke-config operation   -> EventInvokeConfigs (conflict/propagation faults inside, before writes)
       ListFunctions                   -> moto, then paged like AWS (list_functions)
+      GetPolicy, AddPermission, CreateFunction, UpdateFunctionConfiguration, GetFunction[Configuration],
+      PublishVersion, ListVersionsByFunction -> moto (after the dead-letter check), then corrected
+                                         (lambda_responses: policy principals, DeadLetterConfig)
       anything else                   -> moto
+    sqs CreateQueue, SetQueueAttributes -> one kind of SSE at a time, then moto (sqs_queues)
     iam SimulatePrincipalPolicy       -> iam_simulator (moto does not implement it)
+    kms GetKeyPolicy, DescribeKey of another account's or region's ARN -> kms_keys; other KMS calls -> moto,
+                                         after any AWS managed key they name exists (kms_keys)
     any other request                 -> moto
 
 A denied request is refused before the Lambda quota is charged (emulator choice: AWS's order of authorisation and
@@ -33,13 +39,18 @@ from urllib.parse import parse_qsl
 from urllib.parse import quote
 
 from . import caller_denied
+from . import destination_access
+from . import kms_keys
+from . import lambda_responses
 from . import list_functions
 from . import moto_view
+from . import sqs_queues
 from .event_invoke import CallContext
 from .event_invoke import EventInvokeConfigs
 from .event_invoke import WriteFaults
 from .faults import FaultInjector
 from .faults import FaultSettings
+from .faults import QuotaScope
 from .iam_simulator import simulate_principal_policy
 from .routes import RequestInfo
 from .routes import describe
@@ -119,7 +130,7 @@ class EmulatorApp:
             self._record(info, response[0], "denied")
             return _send(start_response, response)
         if info.is_lambda_control_plane:
-            error = self._front_door_fault(info.operation)
+            error = self._front_door_fault(info.operation, (_account(environ, info), info.region))
             if error is not None:
                 self._record(info, error.status, error.fault)
                 return _send(start_response, error_response(error))
@@ -129,6 +140,15 @@ class EmulatorApp:
             return _send(start_response, response)
         if info.service == "lambda" and info.operation == "ListFunctions":
             return _send(start_response, self._list_functions(environ, info))
+        if info.service == "lambda" and info.operation in lambda_responses.CORRECTED_OPERATIONS:
+            return _send(start_response, self._corrected_lambda(environ, info))
+        if info.service == "kms":
+            answer = kms_keys.handle(info, _account(environ, info))
+            if answer is not None:
+                self._record(info, answer[0], None)
+                return _send(start_response, answer)
+        if info.service == "sqs" and info.operation in sqs_queues.WRITES:
+            return _send(start_response, self._sqs_write(environ, info))
         if info.service == "iam" and info.operation == "SimulatePrincipalPolicy":
             response = simulate_principal_policy(form_params(info))
             self._record(info, response[0], None)
@@ -137,11 +157,12 @@ class EmulatorApp:
 
     # --- faults and our operations ---
 
-    def _front_door_fault(self, operation: str) -> LambdaError | None:
-        """Faults that hit any Lambda control-plane call before it is looked at."""
+    def _front_door_fault(self, operation: str, scope: QuotaScope) -> LambdaError | None:
+        """Faults that hit any Lambda control-plane call before it is looked at. ``scope`` is the call's account
+        and region (the one in its signature): each has a quota of its own, as in AWS."""
         if self.faults.latency_seconds:
             time.sleep(self.faults.latency_seconds)
-        retry_after = self.faults.throttle(shared_quota=operation not in OWN_QUOTA_OPERATIONS)
+        retry_after = self.faults.throttle(shared_quota=operation not in OWN_QUOTA_OPERATIONS, scope=scope)
         if retry_after is not None:
             error = too_many_requests(retry_after)
             error.fault = "throttle"
@@ -188,11 +209,34 @@ class EmulatorApp:
             status, headers, body = self._call_moto(environ)
             response: Response = (status, headers, body)
             if status == 200:
-                functions = json.loads(body).get("Functions", [])
+                functions = [lambda_responses.with_dead_letter(f) for f in json.loads(body).get("Functions", [])]
                 page = list_functions.page(functions, info.query_value("Marker"), info.query_value("MaxItems"))
                 response = json_response(200, page)
         except LambdaError as error:
             response = error_response(error)
+        self._record(info, response[0], None)
+        return response
+
+    def _corrected_lambda(self, environ: dict[str, Any], info: RequestInfo) -> Response:
+        """moto's answer with what moto gets wrong put right, after Lambda's dead-letter check (lambda_responses)."""
+        _expand_partial_arn(environ, info)
+        account = _account(environ, info)
+        refusal = lambda_responses.dead_letter_refusal(info, account)
+        if refusal is not None:
+            response = error_response(refusal)
+        else:
+            response = lambda_responses.correct(info, account, self._call_moto(environ))
+        self._record(info, response[0], None)
+        return response
+
+    def _sqs_write(self, environ: dict[str, Any], info: RequestInfo) -> Response:
+        """CreateQueue/SetQueueAttributes: one kind of server-side encryption at a time (sqs_queues)."""
+        account = _account(environ, info)
+        response = sqs_queues.refusal(info, account)
+        if response is None:
+            response = self._call_moto(environ)
+            if response[0] == 200:
+                sqs_queues.after_write(info, account)
         self._record(info, response[0], None)
         return response
 
@@ -263,12 +307,23 @@ class EmulatorApp:
             ("GET", "faults"): lambda _env: json_response(200, self.faults.snapshot()),
             ("POST", "faults"): self._post_faults,
             ("POST", "reset"): self._post_reset,
+            ("GET", "delivery-check"): self._get_delivery_check,
         }
 
     def _get_requests(self, environ: dict[str, Any]) -> Response:
         filters = dict(parse_qsl(environ.get("QUERY_STRING", "")))
         entries = self.log.entries(**filters)
         return json_response(200, {"count": len(entries), "requests": entries})
+
+    def _get_delivery_check(self, environ: dict[str, Any]) -> Response:
+        """Would delivery from this role to this destination be allowed, KMS key included? (C19; for tests)"""
+        query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+        role, destination = query.get("role"), query.get("destination")
+        if not role or not destination:
+            raise ValueError("role and destination (ARNs) are required")
+        refused = destination_access.delivery_refusal(role, destination)
+        verdict = {"action": refused[0], "resource": refused[1]} if refused else None
+        return json_response(200, {"role": role, "destination": destination, "refused": verdict})
 
     def _post_faults(self, environ: dict[str, Any]) -> Response:
         return json_response(200, self.faults.update(_json_body(environ)).to_dict())

@@ -13,16 +13,20 @@ raises as ``ClientError``):
 | S3 HeadBucket | 403 | ``403`` (no body, as for any HEAD) | none |
 | S3 other (GetBucketPolicy) | 403 | ``AccessDenied`` | ``<Error>`` |
 | Lambda (restJson) | 403 | ``AccessDeniedException`` | ``{"Message": ...}`` |
+| KMS (JSON 1.1) | 400 | ``AccessDeniedException`` | ``__type`` |
 
 The message follows AWS's authorisation errors: "User: arn:aws:iam::ACCOUNT:user/caller is not authorized to
-perform: <action> on resource: <arn> because no identity-based policy allows the <action> action". Requests of
-other services, and S3 requests the emulator does not name, are never refused.
+perform: <action> on resource: <arn> because no identity-based policy allows the <action> action"; KMS, whose
+keys answer to their key policy, says "resource-based policy" instead, and names the key's ARN even when the request
+named an alias (RECORDED: 400 AccessDeniedException, terraform-provider-aws pull request #32463). Requests of other
+services, and S3 requests the emulator does not name, are never refused.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from . import kms_keys
 from . import moto_view
 from .routes import RequestInfo
 from .routes import form_params
@@ -37,7 +41,7 @@ from .wire import LambdaError
 from .wire import Response
 from .wire import error_response
 
-DENIABLE_SERVICES = frozenset({"iam", "sqs", "sns", "events", "s3", "lambda"})
+DENIABLE_SERVICES = frozenset({"iam", "sqs", "sns", "events", "s3", "lambda", "kms"})
 # S3 authorises some operations under another action name.
 _S3_ACTIONS = {"HeadBucket": "s3:ListBucket", "GetBucketPolicy": "s3:GetBucketPolicy"}
 
@@ -68,6 +72,8 @@ def denied_response(info: RequestInfo, account: str, action: str) -> Response:
         return sqs_error(403, "AccessDenied", message)
     if info.service == "events":
         return json_error(400, "AccessDeniedException", message)
+    if info.service == "kms":  # KMS words it after the key policy (RECORDED): kms_keys builds it
+        return kms_keys.access_denied(account, action, resource_arn(info, account))
     if info.service == "s3":
         return s3_error(403, "AccessDenied", message, with_body=info.operation != "HeadBucket")
     return error_response(LambdaError(403, "AccessDeniedException", message))
@@ -116,6 +122,20 @@ def _s3_resource(info: RequestInfo, _account: str) -> str | None:
     return f"arn:{moto_view.partition_of(info.region)}:s3:::{bucket}" if bucket else None
 
 
+def _kms_resource(info: RequestInfo, account: str) -> str | None:
+    """The key's ARN (an alias resolved to its key when it exists; AWS names the key), or the ARN as given."""
+    key_id = json_params(info).get("KeyId")
+    if not isinstance(key_id, str):
+        return None
+    reference = kms_keys.KeyReference.parse(key_id, account, info.region)
+    lookup = (
+        moto_view.kms_key(reference.account, reference.region, alias=reference.alias)
+        if reference.alias is not None
+        else moto_view.kms_key(reference.account, reference.region, key_id=reference.key_id)
+    )
+    return lookup.arn if lookup is not None else reference.arn(moto_view.partition_of(info.region))
+
+
 def _iam_resource(info: RequestInfo, _account: str) -> str | None:
     source = form_params(info).get("PolicySourceArn")
     return source[0] if source else None
@@ -128,4 +148,5 @@ _RESOURCE_NAMERS = {
     "events": _events_resource,
     "s3": _s3_resource,
     "iam": _iam_resource,
+    "kms": _kms_resource,
 }

@@ -20,10 +20,21 @@ Permissions checked, per destination service (DOCUMENTED for the first four):
 The decision combines the role's identity policies with the destination's resource policy (``iam_policy``), so a
 queue policy that grants the role ``sqs:SendMessage`` is enough in the same account, and a destination in another
 account needs both.
+
+**Encrypted destinations (C19)** are not checked at write time: Put and Update accept a queue or topic whose KMS key
+the role may not use (INFERRED: the config is accepted and the records are lost at delivery, which only the
+``DestinationDeliveryFailures`` metric shows). ``delivery_refusal`` says what delivery itself would need: the
+destination's own permission as above, then ``kms:GenerateDataKey`` and ``kms:Decrypt`` on the key in the queue's or
+topic's ``KmsMasterKeyId`` (RECORDED, secondary: SQS developer guide; aws-cdk issue #6609 and pull request #35194),
+decided by the key policy with KMS's rule and the role's identity policies (``iam_policy.evaluate_key_use``), in the
+context of a call through the service (``kms:ViaService`` = ``SERVICE.REGION.amazonaws.com``, ``kms:CallerAccount``
+= the role's account). So the AWS managed key of the queue's account serves roles of that account only. The
+emulator answers it at ``GET /_emulator/delivery-check`` for tests; nothing else calls it.
 """
 
 from __future__ import annotations
 
+from . import kms_keys
 from . import moto_view
 from .iam_policy import IDENTITY_POLICY
 from .iam_policy import RESOURCE_POLICY
@@ -31,6 +42,7 @@ from .iam_policy import AccessRequest
 from .iam_policy import Decision
 from .iam_policy import Principal
 from .iam_policy import evaluate
+from .iam_policy import evaluate_key_use
 from .iam_policy import parse_policies
 
 MESSAGE = "The function's execution role does not have permissions to call {action} on {arn}"
@@ -70,4 +82,38 @@ def refused_action(role_arn: str | None, destination_arn: str) -> str | None:
         request = AccessRequest(principal, action, resource_arn, owner)
         if evaluate(identity, resource, request).decision is not Decision.ALLOWED:
             return action
+    return None
+
+
+# Permissions a producer needs on the key of an encrypted queue or topic (C19).
+KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+
+
+def delivery_refusal(role_arn: str, destination_arn: str) -> tuple[str, str] | None:
+    """The first (IAM action, resource ARN) the role would be refused when Lambda delivers a record to this
+    destination, or None when delivery would be allowed. Not a write-time check (module docstring)."""
+    action = refused_action(role_arn, destination_arn)
+    if action is not None:
+        return action, dict(required_permissions(destination_arn))[action]
+    parsed = moto_view.Arn.parse(destination_arn)
+    reference = moto_view.encryption_key_reference(destination_arn)
+    if parsed is None or reference is None:
+        return None
+    key = kms_keys.key_of_resource(reference, parsed.account, parsed.region)
+    if key is None:  # a key that is gone encrypts nothing: delivery fails on the first call
+        missing = kms_keys.KeyReference.parse(reference, parsed.account, parsed.region).arn(parsed.partition)
+        return KEY_ACTIONS[0], missing
+    role = moto_view.get_role(role_arn)
+    if role is None:
+        return KEY_ACTIONS[0], key.arn
+    identity = parse_policies(IDENTITY_POLICY, role.identity_policies)
+    key_policy = parse_policies(RESOURCE_POLICY, [("KeyPolicy", key.policy)])
+    context = (
+        ("kms:viaservice", f"{parsed.service}.{parsed.region}.amazonaws.com"),
+        ("kms:calleraccount", role.account),
+    )
+    for key_action in KEY_ACTIONS:
+        request = AccessRequest(Principal(role.arn, role.account), key_action, key.arn, key.account, context)
+        if evaluate_key_use(identity, key_policy, request).decision is not Decision.ALLOWED:
+            return key_action, key.arn
     return None

@@ -23,7 +23,8 @@ from .iam_policy import action_matches
 class FaultSettings:
     """The knobs, as set on the command line or through ``POST /_emulator/faults``."""
 
-    throttle_rps: float = 0.0  # token-bucket quota for all Lambda control-plane calls; 0 = off (AWS: 15)
+    # token-bucket quota of Lambda control-plane calls, per account and region as AWS keeps it; 0 = off (AWS: 15)
+    throttle_rps: float = 0.0
     throttle_rate: float = 0.0  # share of Lambda calls answered 429 regardless of the bucket
     conflict_rate: float = 0.0  # share of event-invoke-config writes answered 409
     error_rate: float = 0.0  # share of Lambda calls answered 500 ServiceException
@@ -114,14 +115,21 @@ class TokenBucket:
         return max(1, math.ceil(missing / self.rate))
 
 
+# Whose quota a call spends: (account, region). AWS keeps Lambda's control-plane quota per account and Region
+# (docs/aws-behaviour.md, "Lambda control-plane quota"), so a client working in several regions at once gets the
+# full rate in each.
+QuotaScope = tuple[str, str]
+DEFAULT_SCOPE: QuotaScope = ("123456789012", "us-east-1")
+
+
 class FaultInjector:
-    """Thread-safe holder of the settings and of the state faults need (bucket, RNG, propagation counter)."""
+    """Thread-safe holder of the settings and of the state faults need (buckets, RNG, propagation counters)."""
 
     def __init__(self, settings: FaultSettings | None = None) -> None:
         self._lock = threading.Lock()
         self.settings = FaultSettings()
         self._rng = random.Random()
-        self._bucket: TokenBucket | None = None
+        self._buckets: dict[QuotaScope, TokenBucket] = {}
         self.update((settings or FaultSettings()).to_dict())
 
     def update(self, changes: dict[str, Any]) -> FaultSettings:
@@ -131,9 +139,8 @@ class FaultInjector:
                 setattr(self.settings, key, value)
             if "seed" in clean:
                 self._rng.seed(self.settings.seed)
-            if "throttle_rps" in clean:  # a new quota starts with a full bucket
-                rps = self.settings.throttle_rps
-                self._bucket = TokenBucket(rps) if rps > 0 else None
+            if "throttle_rps" in clean:  # a new quota starts with full buckets, made on each scope's first call
+                self._buckets.clear()
             return FaultSettings(**self.settings.to_dict())
 
     def reset(self) -> None:
@@ -147,18 +154,29 @@ class FaultInjector:
     def latency_seconds(self) -> float:
         return self.settings.latency_ms / 1000.0
 
-    def throttle(self, shared_quota: bool = True) -> int | None:
+    def throttle(self, shared_quota: bool = True, scope: QuotaScope = DEFAULT_SCOPE) -> int | None:
         """None to let the call through, else the Retry-After seconds for a 429.
 
-        The bucket is charged for every call, so a call refused by ``throttle_rate`` still uses quota, as a real
-        caller's retries do. Calls with a quota of their own (``shared_quota=False``) are not charged.
+        ``scope`` is the (account, region) whose quota the call spends: each has a bucket of its own. The bucket is
+        charged for every call, so a call refused by ``throttle_rate`` still uses quota, as a real caller's retries
+        do. Calls with a quota of their own (``shared_quota=False``) are not charged.
         """
         with self._lock:
-            if shared_quota and self._bucket is not None and not self._bucket.take():
-                return self._bucket.seconds_until_token()
+            bucket = self._bucket(scope) if shared_quota else None
+            if bucket is not None and not bucket.take():
+                return bucket.seconds_until_token()
             if self._draw(self.settings.throttle_rate):
                 return 1
             return None
+
+    def _bucket(self, scope: QuotaScope) -> TokenBucket | None:
+        """The scope's bucket (full on first use), or None when no quota is set. Called with the lock held."""
+        rps = self.settings.throttle_rps
+        if rps <= 0:
+            return None
+        if scope not in self._buckets:
+            self._buckets[scope] = TokenBucket(rps)
+        return self._buckets[scope]
 
     def server_error(self) -> bool:
         with self._lock:

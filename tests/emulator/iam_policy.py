@@ -19,15 +19,29 @@ What is evaluated, as AWS documents it:
   allows and nothing denies; different accounts -> allowed only if an identity policy AND the resource policy allow,
   and nothing denies.
 
+KMS key policies (``evaluate_key_use``) follow KMS's own rule, which IAM cannot override: the key policy must allow
+the use, either by naming the principal (or everyone) - then that grant is enough in the key's account - or by
+naming the principal's account (``arn:aws:iam::ACCOUNT:root``, as the default key policy does), which only
+delegates to IAM: the principal's identity policies must then allow it too. Across accounts the key policy (naming
+the principal or its account) and the identity policies must both allow. An explicit Deny anywhere wins.
+
+Conditions are evaluated only against a request context the caller knows in full for some keys (``context`` of
+``AccessRequest``, for example ``kms:ViaService`` and ``kms:CallerAccount`` when Lambda delivers through SQS):
+the string operators (``StringEquals``, ``StringNotEquals``, ``StringLike``, ``StringNotLike`` and their
+``IgnoreCase`` and ``IfExists`` forms) on those keys, with AWS's rules (a key the context has as absent makes a
+positive operator false and a negated one true; several keys or operators must all hold; a list of values matches
+if any does). A key's name is case-insensitive.
+
 Left out (emulator choices; each errs on the side of refusing, so a client never sees "allowed" where AWS might
 refuse):
 
-- ``Condition`` blocks are not evaluated. An Allow statement that has one grants nothing; a Deny statement that has
-  one denies as if its condition held. (So SNS's default topic policy, whose Allow is conditioned on
-  ``AWS:SourceOwner``, grants nothing: the role needs ``sns:Publish`` of its own, which is also what AWS requires
-  of a same-account role in practice.)
+- Any other ``Condition`` (another operator, a key the context does not know, or no context at all) is not
+  evaluated. An Allow statement that has one grants nothing; a Deny statement that has one denies as if its
+  condition held. (So SNS's default topic policy, whose Allow is conditioned on ``AWS:SourceOwner``, grants
+  nothing: the role needs ``sns:Publish`` of its own, which is also what AWS requires of a same-account role in
+  practice.)
 - ``NotPrincipal`` gets the same treatment: an Allow with it grants nothing, a Deny with it denies everyone.
-- Permission boundaries, service control policies, session policies and KMS key policies are not modelled.
+- Permission boundaries, service control policies, session policies and KMS grants are not modelled.
 - Policy variables (``${aws:username}``) are matched literally.
 - A document that is not valid JSON, or not a policy, contributes nothing (identity) and is reported by the callers
   that accept documents from clients.
@@ -78,6 +92,7 @@ class Statement:
     has_condition: bool
     start: Position | None = None
     end: Position | None = None
+    condition: str | None = None  # the Condition block as JSON text (hashable), when there is one
 
     @property
     def unevaluable(self) -> bool:
@@ -106,6 +121,9 @@ class AccessRequest:
     action: str
     resource: str
     resource_account: str | None  # None: unknown owner, taken as the principal's account
+    # Condition keys whose value the caller knows (lowercase names); None as a value means "known to be absent".
+    # Keys not listed, and every key when the context is None, leave a condition unevaluated.
+    context: tuple[tuple[str, str | None], ...] | None = None
 
     @property
     def cross_account(self) -> bool:
@@ -173,6 +191,7 @@ def _statement(item: Any, policy_id: str, span: tuple[Position | None, Position 
         has_condition=bool(item.get("Condition")),
         start=span[0],
         end=span[1],
+        condition=json.dumps(item["Condition"], sort_keys=True) if item.get("Condition") else None,
     )
 
 
@@ -186,11 +205,11 @@ def _strings(value: Any) -> tuple[str, ...] | None:
 def _aws_principals(value: Any) -> tuple[str, ...]:
     """The AWS principals a Principal element names ("*" for everyone); Service etc. principals are dropped.
 
-    A bare string other than "*" is not valid policy grammar, but moto stores Lambda AddPermission principals that
-    way ("123456789012"), so it is read as an AWS principal.
+    A bare string other than "*" is not policy grammar and names nobody. (moto keeps Lambda AddPermission
+    principals that way; ``moto_view`` hands them over in AWS's shape, ``{"AWS": ...}``.)
     """
     if isinstance(value, str):
-        return (value,)
+        return (value,) if value == "*" else ()
     if isinstance(value, dict):
         return _strings(value.get("AWS")) or ()
     return ()
@@ -266,13 +285,70 @@ def _principal_applies(statement: Statement, principal: Principal) -> bool:
 
 
 def _applies(statement: Statement, request: AccessRequest, in_resource_policy: bool) -> bool:
-    if statement.unevaluable and statement.effect == "Allow":
-        return False  # a conditional grant is not counted on (module docstring)
+    holds = condition_holds(statement.condition, request.context) if statement.has_condition else True
+    if holds is False:
+        return False
+    if (statement.not_principal or holds is None) and statement.effect == "Allow":
+        return False  # a grant that cannot be evaluated is not counted on (module docstring)
     if not _action_applies(statement, request.action):
         return False
     if not _resource_applies(statement, request.resource, in_resource_policy):
         return False
     return not in_resource_policy or _principal_applies(statement, request.principal)
+
+
+_STRING_OPERATORS = {
+    "stringequals": (False, False, False),  # (negated, ignore case, like)
+    "stringnotequals": (True, False, False),
+    "stringequalsignorecase": (False, True, False),
+    "stringnotequalsignorecase": (True, True, False),
+    "stringlike": (False, False, True),
+    "stringnotlike": (True, False, True),
+}
+
+
+def condition_holds(condition: str | None, context: tuple[tuple[str, str | None], ...] | None) -> bool | None:
+    """Whether a Condition block holds in this context: True, False, or None when it cannot be evaluated (an
+    operator other than the string ones, a key the context does not know, or no context)."""
+    if condition is None:
+        return True
+    if context is None:
+        return None
+    known = dict(context)
+    block = json.loads(condition)
+    if not isinstance(block, dict):
+        return None
+    results: list[bool | None] = []
+    for operator, tests in block.items():
+        name = str(operator).lower()
+        if_exists = name.endswith("ifexists")
+        kind = _STRING_OPERATORS.get(name[: -len("ifexists")] if if_exists else name)
+        if kind is None or not isinstance(tests, dict):
+            return None
+        for key, wanted in tests.items():
+            results.append(_string_test(kind, if_exists, known, str(key).lower(), wanted))
+    if False in results:
+        return False
+    return None if None in results else True
+
+
+def _string_test(
+    kind: tuple[bool, bool, bool], if_exists: bool, known: dict[str, str | None], key: str, wanted: Any
+) -> bool | None:
+    negated, ignore_case, like = kind
+    if key not in known:
+        return None
+    value = known[key]
+    if value is None:  # absent from the request: positive operators fail, negated ones (and IfExists) hold
+        return negated or if_exists
+    patterns = [str(w) for w in (wanted if isinstance(wanted, list) else [wanted])]
+    if like:
+        found = any(wildcard_match(p, value, case_sensitive=True) for p in patterns)
+    elif ignore_case:
+        found = value.lower() in {p.lower() for p in patterns}
+    else:
+        found = value in patterns
+    return not found if negated else found
 
 
 # --- decisions ----------------------------------------------------------------------------------------------------
@@ -316,6 +392,34 @@ def evaluate(
     if decision is not Decision.IMPLICIT_DENY:
         matched = tuple(resource_denies + resource_allows + identity_denies + identity_allows)
     return Evaluation(decision, matched, identity_decision, resource_decision)
+
+
+def evaluate_key_use(
+    identity_policies: Sequence[Policy], key_policies: Sequence[Policy], request: AccessRequest
+) -> Evaluation:
+    """The decision for a principal using a KMS key, with KMS's rule (module docstring): the key policy must allow,
+    by naming the principal (enough in the key's account) or its account (IAM must then allow too)."""
+    identity_denies, identity_allows = _matches(identity_policies, request)
+    key_denies, key_allows = _matches(key_policies, request)
+    direct = [match for match in key_allows if _names_principal(match.statement, request.principal)]
+    delegated = [match for match in key_allows if match not in direct]
+    if identity_denies or key_denies:
+        decision = Decision.EXPLICIT_DENY
+    elif request.cross_account:
+        decision = Decision.ALLOWED if key_allows and identity_allows else Decision.IMPLICIT_DENY
+    elif direct or (delegated and identity_allows):
+        decision = Decision.ALLOWED
+    else:
+        decision = Decision.IMPLICIT_DENY
+    matched: tuple[Match, ...] = ()
+    if decision is not Decision.IMPLICIT_DENY:
+        matched = tuple(key_denies + key_allows + identity_denies + identity_allows)
+    return Evaluation(decision, matched, _decision(identity_denies, identity_allows), _decision(key_denies, key_allows))
+
+
+def _names_principal(statement: Statement, principal: Principal) -> bool:
+    """Whether a key-policy statement names the principal itself (or everyone), not only its account."""
+    return any(name in ("*", principal.arn) for name in statement.principals or ())
 
 
 def most_restrictive(decisions: Iterable[Decision]) -> Decision:

@@ -4,7 +4,8 @@ The event-invoke-config handlers need to know whether functions, versions, alias
 role a function version runs as, and which policies apply to that role and to a destination. moto keeps them in
 module-level ``BackendDict`` objects; the attribute names below (``_lambdas._functions``, ``_aliases``, ``queues``,
 ``topics``, ``event_buses``, ``bucket_accounts``, ``roles``, ``policies``, ``managed_policies``, ``versions``,
-``policy``, ``_statements``) are moto 5.2.5 internals, so a moto upgrade that renames them breaks this module only.
+``policy``, ``_statements``, KMS's ``keys``, ``aliases``, ``key_manager``, the queue's and topic's
+``kms_master_key_id``) are moto 5.2.5 internals, so a moto upgrade that renames them breaks this module only.
 """
 
 from __future__ import annotations
@@ -259,6 +260,39 @@ def execution_role(record: FunctionRecord, qualifier: str) -> str | None:
     return role if isinstance(role, str) else None
 
 
+# --- Lambda: dead-letter queues (moto 5.2.5 ignores DeadLetterConfig) -----------------------------------------
+
+# Kept on moto's function objects, so that PublishVersion (a copy of $LATEST) carries it into the new version and
+# a reset of moto forgets it.
+_DEAD_LETTER = "emulator_dead_letter_target"
+
+
+def _function_object(account: str, region: str, name: str, version: str) -> Any | None:
+    record = get_function(account, region, name)
+    if record is None:
+        return None
+    return record.anchor.get("latest") if version == LATEST else record.version_object(version)
+
+
+def dead_letter_target(account: str, region: str, name: str, version: str) -> str | None:
+    """The DeadLetterConfig TargetArn of a function version ($LATEST or a number), if it has one."""
+    target = getattr(_function_object(account, region, name, version), _DEAD_LETTER, None)
+    return target if isinstance(target, str) and target else None
+
+
+def set_dead_letter_target(account: str, region: str, name: str, target: str | None, version: str = LATEST) -> None:
+    function = _function_object(account, region, name, version)
+    if function is not None:
+        setattr(function, _DEAD_LETTER, target or None)
+
+
+def latest_version_number(account: str, region: str, name: str) -> str | None:
+    """The highest published version of a function, if any."""
+    record = get_function(account, region, name)
+    versions = [str(fn.version) for fn in record.anchor.get("versions", [])] if record else []
+    return max(versions, key=int) if versions else None
+
+
 # --- resource policies of destinations --------------------------------------------------------------------------
 
 
@@ -302,8 +336,36 @@ def _lambda_policy(arn: str, _parsed: Arn) -> str | None:
         function = backend._lambdas.get_function_by_name_or_arn_with_qualifier(name, qualifier)
     except Exception:  # moto raises its own "not found" classes; a missing function simply has no policy
         return None
-    statements = function.policy.statements
+    statements = [with_aws_principal(statement) for statement in function.policy.statements]
     return json.dumps({"Version": "2012-10-17", "Statement": statements}) if statements else None
+
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
+
+
+def aws_principal(value: Any, partition: str = "aws") -> Any:
+    """A Lambda permission's principal as AWS writes it in the function policy (GetPolicy, AddPermission).
+
+    AddPermission takes the principal as one string; the policy names it ``{"AWS": ARN}`` for an IAM principal
+    (an account id becomes ``arn:aws:iam::ACCOUNT:root``), ``{"Service": NAME}`` for a service and ``"*"`` for
+    everyone. moto 5.2.5 keeps account ids and IAM ARNs as bare strings, which no policy reader expects.
+    """
+    if not isinstance(value, str) or value == "*":
+        return value
+    if _ACCOUNT_ID.fullmatch(value):
+        return {"AWS": f"arn:{partition}:iam::{value}:root"}
+    if value.startswith("arn:"):
+        return {"AWS": value}
+    return {"Service": value}
+
+
+def with_aws_principal(statement: Any) -> Any:
+    """A copy of a function-policy statement with its Principal in AWS's shape (``aws_principal``)."""
+    if not isinstance(statement, dict) or "Principal" not in statement:
+        return statement
+    resource = statement.get("Resource")
+    partition = resource.split(":")[1] if isinstance(resource, str) and resource.startswith("arn:") else "aws"
+    return {**statement, "Principal": aws_principal(statement["Principal"], partition)}
 
 
 def _events_policy(_arn: str, parsed: Arn) -> str | None:
@@ -346,6 +408,107 @@ def resource_owner(arn: str) -> str | None:
         owner = s3_backends.bucket_accounts.get(parsed.resource.split("/", 1)[0])
         return owner[1] if owner else None
     return parsed.account or None
+
+
+# --- KMS: keys, aliases, and the key a queue or topic is encrypted with ------------------------------------------
+
+
+@dataclass(frozen=True)
+class KmsKeyRecord:
+    key_id: str
+    arn: str
+    account: str
+    region: str
+    policy: str
+    key_manager: str  # CUSTOMER or AWS
+
+
+def _kms_record(key: Any, account: str, region: str) -> KmsKeyRecord:
+    return KmsKeyRecord(key.id, key.arn, account, region, _text(key.policy), key.key_manager)
+
+
+def kms_key(account: str, region: str, key_id: str | None = None, alias: str | None = None) -> KmsKeyRecord | None:
+    """The key with this id, or the key this alias name (``alias/...``) points at, in one account and region."""
+    from moto.kms.models import kms_backends
+
+    backend = _backend(kms_backends, account, region)
+    if backend is None:
+        return None
+    for key in list(backend.keys.values()):
+        if key.id == key_id or (alias is not None and alias in key.aliases):
+            return _kms_record(key, account, region)
+    return None
+
+
+def kms_key_metadata(account: str, region: str, key_id: str) -> dict[str, Any] | None:
+    """DescribeKey's KeyMetadata for a key of this account and region, as moto builds it (None: no such key)."""
+    from moto.kms.models import kms_backends
+
+    backend = _backend(kms_backends, account, region)
+    key = backend.keys.get(key_id) if backend is not None else None
+    if key is None:
+        return None
+    metadata = key.to_dict()["KeyMetadata"]
+    return {name: value for name, value in metadata.items() if value is not None}
+
+
+def create_aws_managed_key(account: str, region: str, alias: str, policy: str, description: str) -> KmsKeyRecord:
+    """An AWS managed key (KeyManager AWS) with this alias and key policy; moto has none for SQS or SNS."""
+    from moto.kms.models import kms_backends
+
+    backend = kms_backends[account][region]
+    key = backend.create_key(policy, "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", description, None)
+    key.key_manager = "AWS"
+    backend.create_alias(key.id, alias)
+    return _kms_record(key, account, region)
+
+
+def encryption_key_reference(arn: str) -> str | None:
+    """``KmsMasterKeyId`` of an SQS queue or SNS topic (a key id, key ARN, alias name or alias ARN), if it has one."""
+    parsed = Arn.parse(arn)
+    if parsed is None:
+        return None
+    if parsed.service == "sqs":
+        from moto.sqs.models import sqs_backends
+
+        backend = _backend(sqs_backends, parsed.account, parsed.region)
+        queue = backend.queues.get(parsed.resource) if backend is not None else None
+        value = getattr(queue, "kms_master_key_id", None)
+    elif parsed.service == "sns":
+        from moto.sns.models import sns_backends
+
+        backend = _backend(sns_backends, parsed.account, parsed.region)
+        topic = backend.topics.get(arn) if backend is not None else None
+        value = getattr(topic, "kms_master_key_id", None)
+    else:
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def queue_encryption(arn: str) -> tuple[str | None, bool] | None:
+    """(KmsMasterKeyId or None, SQS-managed SSE on) of a queue, or None when there is no such queue."""
+    queue = _queue(arn)
+    if queue is None:
+        return None
+    key = getattr(queue, "kms_master_key_id", None)
+    sse = getattr(queue, "sqs_managed_sse_enabled", True)
+    return (key if isinstance(key, str) and key else None, str(sse).lower() == "true")
+
+
+def set_queue_sqs_managed_sse(arn: str, enabled: bool) -> None:
+    queue = _queue(arn)
+    if queue is not None:
+        queue.sqs_managed_sse_enabled = enabled
+
+
+def _queue(arn: str) -> Any | None:
+    from moto.sqs.models import sqs_backends
+
+    parsed = Arn.parse(arn)
+    if parsed is None or parsed.service != "sqs":
+        return None
+    backend = _backend(sqs_backends, parsed.account, parsed.region)
+    return backend.queues.get(parsed.resource) if backend is not None else None
 
 
 def reset_moto() -> None:

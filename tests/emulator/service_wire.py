@@ -44,9 +44,11 @@ def query_error(namespace: str, status: int, code: str, message: str, sender: bo
     return xml_response(root, status)
 
 
-def sqs_error(status: int, code: str, message: str) -> Response:
-    """SQS speaks JSON 1.0 but keeps its query-era codes in ``x-amzn-query-error``, which botocore reports."""
-    body = json.dumps({"__type": f"com.amazon.coral.service#{code}Exception", "message": message}).encode()
+def sqs_error(status: int, code: str, message: str, json_type: str | None = None) -> Response:
+    """SQS speaks JSON 1.0 but keeps its query-era codes in ``x-amzn-query-error``, which botocore reports.
+    ``json_type`` is the JSON ``__type`` (default: the authorisation layer's ``com.amazon.coral.service#...``)."""
+    type_name = json_type or f"com.amazon.coral.service#{code}Exception"
+    body = json.dumps({"__type": type_name, "message": message}).encode()
     return _response(status, "application/x-amz-json-1.0", body, {"x-amzn-query-error": f"{code};Sender"})
 
 

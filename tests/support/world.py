@@ -3,14 +3,24 @@
 Standalone: needs only boto3 and imports nothing else from this repository, so playbooks and CI can copy or run
 it directly::
 
-    python fixtures.py create --prefix P [--endpoint-url U] [--region R] [--functions N]
-    python fixtures.py delete --prefix P [--endpoint-url U] [--region R]
+    python fixtures.py create --prefix P [--endpoint-url U] [--region R] [--functions N] [--encrypted]
+    python fixtures.py delete --prefix P [--endpoint-url U] [--region R] [--encrypted]
 
 ``create`` makes, all named from the prefix: an IAM role Lambda can assume (with an inline policy allowing
 delivery to the destinations below), N Lambda functions (python3.12, handler returns the event) each with
 published version 1 and alias ``live``, an SQS queue, an SNS topic, an EventBridge bus and an S3 bucket. It is
 idempotent and prints the names and ARNs as JSON. ``delete`` removes everything the prefix names (functions are
 found by listing, so N is not needed) and ignores what is already gone.
+
+``--encrypted`` (opt in; ``create_encrypted``/``delete_encrypted``) adds, under the key ``encrypted``: a customer
+managed KMS key with the default key policy (the account's IAM policies decide) and its alias, a key whose policy
+lets the account administer it but not use it, an SQS queue encrypted with each, an SNS topic encrypted with the
+first, a FIFO queue created directly (as another tool would), a second inline policy on the role granting all of
+these (the KMS actions on both keys, so only the second key's policy refuses), and a function whose dead-letter
+queue is the queue of the key the role may not use. On real AWS a KMS key costs money until it is deleted, and
+``delete --encrypted`` can only schedule that (7 days). The building blocks (``create_key``,
+``create_encrypted_queue``, ``create_encrypted_topic``, ``create_fifo_queue``, ``grant``, ``create_function`` with
+``dead_letter_target``) can be used one by one.
 
 Credentials come from the usual boto3 chain. For an endpoint on 127.0.0.1/localhost without configured
 credentials, dummy ones are used (the emulator accepts any).
@@ -73,12 +83,14 @@ class Clients:
             credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
         self.region = region
         self._make = lambda service: session.client(service, endpoint_url=endpoint_url, **credentials)
+        self.make = self._make  # any other service's client, same endpoint and credentials
         self.iam = self._make("iam")
         self.awslambda = self._make("lambda")
         self.sqs = self._make("sqs")
         self.sns = self._make("sns")
         self.events = self._make("events")
         self.s3 = self._make("s3")
+        self.kms = self._make("kms")
 
 
 def _is_loopback(url: str) -> bool:
@@ -180,15 +192,27 @@ def _create_role(clients: Clients, name: str, destinations: dict[str, Any]) -> d
     return {"name": name, "arn": arn}
 
 
-def create_function(clients: Clients, name: str, role_arn: str) -> dict[str, str]:
-    """A function with published version 1 and alias ``live``; an existing one is reused."""
+def create_function(
+    clients: Clients, name: str, role_arn: str, dead_letter_target: str | None = None
+) -> dict[str, str]:
+    """A function with published version 1 and alias ``live``; an existing one is reused.
+
+    ``dead_letter_target`` (an SQS queue or SNS topic ARN) becomes its ``DeadLetterConfig``; Lambda refuses it when
+    the role may not send there (``sqs:SendMessage``/``sns:Publish``), so grant that first.
+    """
     client = clients.awslambda
+    dead_letter = {"DeadLetterConfig": {"TargetArn": dead_letter_target}} if dead_letter_target else {}
     try:
-        arn = _create_when_role_ready(client, name, role_arn)
+        arn = _create_when_role_ready(client, name, role_arn, dead_letter)
     except ClientError as error:
         if _code(error) != "ResourceConflictException":
             raise
-        arn = client.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+        configuration = client.get_function(FunctionName=name)["Configuration"]
+        arn = configuration["FunctionArn"]
+        if dead_letter and configuration.get("DeadLetterConfig", {}).get("TargetArn") != dead_letter_target:
+            client.get_waiter("function_active_v2").wait(FunctionName=name)
+            client.update_function_configuration(FunctionName=name, **dead_letter)
+            client.get_waiter("function_updated_v2").wait(FunctionName=name)
     client.get_waiter("function_active_v2").wait(FunctionName=name)
     version = client.publish_version(FunctionName=name)
     try:
@@ -207,8 +231,8 @@ def create_function(clients: Clients, name: str, role_arn: str) -> dict[str, str
     }
 
 
-def _create_when_role_ready(client: Any, name: str, role_arn: str) -> str:
-    """CreateFunction, retried while real IAM has not yet propagated the new role to Lambda."""
+def _create_when_role_ready(client: Any, name: str, role_arn: str, extra: dict[str, Any] | None = None) -> str:
+    """CreateFunction, retried while real IAM has not yet propagated the new role (or its grants) to Lambda."""
     deadline = time.monotonic() + ROLE_PROPAGATION_TIMEOUT
     while True:
         try:
@@ -220,12 +244,204 @@ def _create_when_role_ready(client: Any, name: str, role_arn: str) -> str:
                 Code={"ZipFile": handler_zip()},
                 Description="cloudops.aws_lambda test fixture",
                 Timeout=10,
+                **(extra or {}),
             )["FunctionArn"]
         except ClientError as error:
-            propagating = _code(error) == "InvalidParameterValueException" and "cannot be assumed" in str(error)
+            message = str(error)
+            propagating = _code(error) == "InvalidParameterValueException" and (
+                "cannot be assumed" in message or "does not have permissions" in message
+            )
             if not propagating or time.monotonic() > deadline:
                 raise
             time.sleep(3)
+
+
+# --- encrypted destinations, a FIFO queue, a dead-letter queue (opt in) ---------------------------------------------
+
+
+def encrypted_names(prefix: str) -> dict[str, str]:
+    """Names of the opt-in resources ``create_encrypted`` makes (KMS aliases must not start with alias/aws/)."""
+    return {
+        "key_alias": f"alias/{prefix}-key",
+        "locked_key_alias": f"alias/{prefix}-locked-key",
+        "queue": f"{prefix}-kms-queue",
+        "locked_queue": f"{prefix}-locked-queue",
+        "topic": f"{prefix}-kms-topic",
+        "fifo_queue": f"{prefix}-queue.fifo",
+        "dead_letter_function": f"{prefix}-dlq-fn",
+        "role_policy": "encrypted-destinations",
+    }
+
+
+def default_key_policy(account: str, partition: str = "aws") -> dict[str, Any]:
+    """KMS's default key policy: the account's root, so its IAM policies decide who may use the key."""
+    return {
+        "Version": "2012-10-17",
+        "Id": "key-default-1",
+        "Statement": [
+            {
+                "Sid": "Enable IAM User Permissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ],
+    }
+
+
+def admin_only_key_policy(account: str, partition: str = "aws") -> dict[str, Any]:
+    """A key policy that lets the account's IAM policies administer the key (so its creator is not locked out) but
+    use it for nothing: no Encrypt, Decrypt or GenerateDataKey, whatever IAM policy a role has."""
+    actions = [
+        "kms:Create*",
+        "kms:Describe*",
+        "kms:Enable*",
+        "kms:List*",
+        "kms:Put*",
+        "kms:Update*",
+        "kms:Revoke*",
+        "kms:Disable*",
+        "kms:Get*",
+        "kms:Delete*",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:ScheduleKeyDeletion",
+        "kms:CancelKeyDeletion",
+    ]
+    principal = {"AWS": f"arn:{partition}:iam::{account}:root"}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Key administration only",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": actions,
+                "Resource": "*",
+            }
+        ],
+    }
+
+
+def _account_and_partition(clients: Clients) -> tuple[str, str]:
+    identity = clients.make("sts").get_caller_identity()["Arn"].split(":")
+    return identity[4], identity[1]
+
+
+def create_key(clients: Clients, alias: str, key_policy: dict[str, Any] | None = None) -> dict[str, str]:
+    """A customer managed symmetric key with this alias (found by its alias when it exists) and key policy (KMS's
+    default one when None)."""
+    try:
+        metadata = clients.kms.describe_key(KeyId=alias)["KeyMetadata"]
+    except ClientError as error:
+        if _code(error) != "NotFoundException":
+            raise
+        account, partition = _account_and_partition(clients)
+        policy = key_policy or default_key_policy(account, partition)
+        metadata = clients.kms.create_key(Policy=json.dumps(policy), Description=f"test fixture {alias}")["KeyMetadata"]
+        clients.kms.create_alias(AliasName=alias, TargetKeyId=metadata["KeyId"])
+    return {"alias": alias, "id": metadata["KeyId"], "arn": metadata["Arn"]}
+
+
+def _queue(clients: Clients, name: str, attributes: dict[str, str]) -> dict[str, str]:
+    url = clients.sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    arn = clients.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return {"name": name, "url": url, "arn": arn}
+
+
+def create_encrypted_queue(clients: Clients, name: str, key: str) -> dict[str, str]:
+    """An SQS queue encrypted with this KMS key (SSE-KMS; key id, key ARN, alias name or alias ARN)."""
+    return {**_queue(clients, name, {"KmsMasterKeyId": key}), "key": key}
+
+
+def create_encrypted_topic(clients: Clients, name: str, key: str) -> dict[str, str]:
+    """An SNS topic encrypted with this KMS key."""
+    return {
+        "name": name,
+        "arn": clients.sns.create_topic(Name=name, Attributes={"KmsMasterKeyId": key})["TopicArn"],
+        "key": key,
+    }
+
+
+def create_fifo_queue(clients: Clients, name: str) -> dict[str, str]:
+    """A FIFO queue (its name ends in .fifo), made directly as any other tool would make one."""
+    return _queue(clients, name, {"FifoQueue": "true"})
+
+
+def grant(clients: Clients, role_name: str, policy_name: str, statements: list[dict[str, Any]]) -> None:
+    """Put (or replace) an inline policy of the role with these statements."""
+    document = json.dumps({"Version": "2012-10-17", "Statement": statements})
+    clients.iam.put_role_policy(RoleName=role_name, PolicyName=policy_name, PolicyDocument=document)
+
+
+def create_encrypted(
+    prefix: str,
+    endpoint_url: str | None = None,
+    region: str = "us-east-1",
+    clients: Clients | None = None,
+) -> dict[str, Any]:
+    """The opt-in set (module docstring) for the role ``create`` made with this prefix; idempotent."""
+    clients = clients or Clients(endpoint_url, region)
+    named = encrypted_names(prefix)
+    role_name = names(prefix)["role"]
+    role_arn = clients.iam.get_role(RoleName=role_name)["Role"]["Arn"]
+    account, partition = role_arn.split(":")[4], role_arn.split(":")[1]
+    key = create_key(clients, named["key_alias"], default_key_policy(account, partition))
+    locked = create_key(clients, named["locked_key_alias"], admin_only_key_policy(account, partition))
+    result: dict[str, Any] = {
+        "key": key,
+        "locked_key": locked,
+        "queue": create_encrypted_queue(clients, named["queue"], key["alias"]),
+        "locked_queue": create_encrypted_queue(clients, named["locked_queue"], locked["arn"]),
+        "topic": create_encrypted_topic(clients, named["topic"], key["id"]),
+        "fifo_queue": create_fifo_queue(clients, named["fifo_queue"]),
+    }
+    queues = [result[name]["arn"] for name in ("queue", "locked_queue", "fifo_queue")]
+    grant(
+        clients,
+        role_name,
+        named["role_policy"],
+        [
+            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queues},
+            {"Effect": "Allow", "Action": "sns:Publish", "Resource": result["topic"]["arn"]},
+            {
+                "Effect": "Allow",
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                "Resource": [key["arn"], locked["arn"]],
+            },
+        ],
+    )
+    result["dead_letter_function"] = create_function(
+        clients, named["dead_letter_function"], role_arn, dead_letter_target=result["locked_queue"]["arn"]
+    )
+    return result
+
+
+def delete_encrypted(
+    prefix: str, endpoint_url: str | None = None, region: str = "us-east-1", clients: Clients | None = None
+) -> dict[str, Any]:
+    """Delete the opt-in set; the keys lose their aliases and are scheduled for deletion (7 days, KMS's minimum)."""
+    clients = clients or Clients(endpoint_url, region)
+    named = encrypted_names(prefix)
+    deleted: dict[str, Any] = {}
+    function = named["dead_letter_function"]
+    deleted["dead_letter_function"] = _ignore_missing(lambda: clients.awslambda.delete_function(FunctionName=function))
+    for key in ("queue", "locked_queue", "fifo_queue"):
+        deleted[key] = _ignore_missing(lambda n=named[key]: _delete_queue(clients, n))
+    deleted["topic"] = _ignore_missing(lambda: _delete_topic(clients, named["topic"]))
+    for key in ("key_alias", "locked_key_alias"):
+        deleted[key] = _ignore_missing(lambda alias=named[key]: _delete_key(clients, alias))
+    deleted["role_policy"] = _ignore_missing(
+        lambda: clients.iam.delete_role_policy(RoleName=names(prefix)["role"], PolicyName=named["role_policy"])
+    )
+    return deleted
+
+
+def _delete_key(clients: Clients, alias: str) -> None:
+    key_id = clients.kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"]
+    clients.kms.delete_alias(AliasName=alias)
+    clients.kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
 
 
 # --- delete -------------------------------------------------------------------------------------------------------
@@ -256,6 +472,7 @@ _MISSING = {
     "QueueDoesNotExist",
     "NotFound",
     "NoSuchBucket",
+    "NotFoundException",  # KMS
 }
 
 
@@ -324,11 +541,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--endpoint-url", help="e.g. the emulator's http://127.0.0.1:PORT; omit for real AWS")
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--functions", type=int, default=1, help="how many functions to create")
+    parser.add_argument(
+        "--encrypted", action="store_true", help="also KMS keys, encrypted queues and topic, a FIFO queue and a DLQ"
+    )
     args = parser.parse_args(argv)
+    clients = Clients(args.endpoint_url, args.region)
     if args.command == "create":
-        output = create(args.prefix, args.endpoint_url, args.region, args.functions)
+        output = create(args.prefix, args.endpoint_url, args.region, args.functions, clients=clients)
+        if args.encrypted:
+            output["encrypted"] = create_encrypted(args.prefix, clients=clients)
     else:
-        output = delete(args.prefix, args.endpoint_url, args.region)
+        encrypted = delete_encrypted(args.prefix, clients=clients) if args.encrypted else None
+        output = delete(args.prefix, args.endpoint_url, args.region, clients=clients)
+        if encrypted is not None:
+            output["encrypted"] = encrypted
     json.dump(output, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -12,6 +13,7 @@ from ansible_collections.cloudops.aws_lambda.tests.emulator.faults import FaultI
 from ansible_collections.cloudops.aws_lambda.tests.emulator.faults import FaultSettings
 from ansible_collections.cloudops.aws_lambda.tests.emulator.faults import TokenBucket
 from ansible_collections.cloudops.aws_lambda.tests.emulator.server import Emulator
+from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import NO_RETRIES
 from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import World
 from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import assert_error
 from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.emulator_support import client_error
@@ -90,6 +92,48 @@ def test_throttle_rps_is_a_token_bucket_shared_by_all_lambda_calls(world: World)
     assert outcomes[:15] == ["ok"] * 15
     time.sleep(0.2)  # three tokens come back
     world.lam.list_functions()
+
+
+def _burst(client: Any, calls: int) -> list[str]:
+    """``calls`` ListFunctions as fast as they go: "ok" or "throttled" each."""
+    outcomes = []
+    for _call in range(calls):
+        try:
+            client.list_functions()
+            outcomes.append("ok")
+        except client.exceptions.TooManyRequestsException:
+            outcomes.append("throttled")
+    return outcomes
+
+
+def test_quota_is_per_region_each_region_gets_the_full_rate(world: World) -> None:
+    """AWS keeps the 15 requests/s per account and Region (reference, Lambda quotas): a client working in two
+    regions at once gets 15 in each, and one region still gets only its own 15."""
+    # A small quota keeps the test about buckets, not speed: 5 tokens, 1 back every 0.2 s, on a loaded machine too.
+    world.emulator.set_faults(throttle_rps=5)
+    east = world.lam  # us-east-1
+    west = world.emulator.client("lambda", region="eu-west-1", retries=NO_RETRIES)
+    started = time.monotonic()
+    in_east = _burst(east, 15)
+    elapsed = time.monotonic() - started
+    in_west = _burst(west, 5)
+    assert in_east[:5] == ["ok"] * 5
+    assert in_east.count("ok") <= 5 + int(5 * elapsed) + 1  # one region: its own quota, and what came back meanwhile
+    assert in_east.count("throttled") > 0
+    assert in_west == ["ok"] * 5  # us-east-1's empty bucket is not eu-west-1's
+    throttled = world.emulator.requests(fault="throttle")
+    assert {entry["region"] for entry in throttled} == {"us-east-1"}
+
+
+def test_quota_scopes_are_separate_buckets_for_accounts_and_regions() -> None:
+    injector = FaultInjector(FaultSettings(throttle_rps=3))
+    scopes = [("123456789012", "us-east-1"), ("123456789012", "eu-west-1"), ("210987654321", "us-east-1")]
+    for scope in scopes:
+        assert [injector.throttle(scope=scope) for _call in range(3)] == [None, None, None]
+    for scope in scopes:  # each bucket is now empty, and only its own calls emptied it
+        assert injector.throttle(scope=scope) == 1
+    injector.update({"throttle_rps": 3})  # a new quota starts every scope with a full bucket
+    assert injector.throttle(scope=scopes[0]) is None
 
 
 def test_get_function_has_a_quota_of_its_own_and_does_not_spend_the_shared_bucket(world: World) -> None:

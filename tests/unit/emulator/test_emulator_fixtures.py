@@ -75,3 +75,46 @@ def test_fixtures_script_imports_nothing_from_this_repository() -> None:
             assert node.level == 0, "relative import"
             imported.add((node.module or "").split(".")[0])
     assert imported - set(sys.stdlib_module_names) <= {"boto3", "botocore"}
+
+
+def test_fixtures_create_makes_nothing_encrypted_unless_asked(fresh_emulator: Emulator) -> None:
+    fixtures.create("plain", fresh_emulator.endpoint_url, functions=1)
+    services = {entry["service"] for entry in fresh_emulator.requests()}
+    assert services == {"sqs", "sns", "events", "s3", "iam", "lambda"}
+    assert "encrypted" not in fixtures.create("plain", fresh_emulator.endpoint_url, functions=1)
+
+
+def test_fixtures_cli_encrypted_set_is_idempotent_and_deleted_on_request(fresh_emulator: Emulator) -> None:
+    common = ["--prefix", "fxk", "--endpoint-url", fresh_emulator.endpoint_url, "--region", "us-east-1"]
+    created = run_script("create", *common, "--encrypted")["encrypted"]
+    kms = fresh_emulator.client("kms")
+    sqs = fresh_emulator.client("sqs")
+    key = kms.describe_key(KeyId="alias/fxk-key")["KeyMetadata"]
+    assert (key["Arn"], key["KeyManager"]) == (created["key"]["arn"], "CUSTOMER")
+    assert json.loads(kms.get_key_policy(KeyId=key["KeyId"])["Policy"]) == fixtures.default_key_policy("123456789012")
+    locked = json.loads(kms.get_key_policy(KeyId=created["locked_key"]["id"])["Policy"])
+    assert locked == fixtures.admin_only_key_policy("123456789012")
+    for name, key_reference in (("queue", created["key"]["alias"]), ("locked_queue", created["locked_key"]["arn"])):
+        attributes = sqs.get_queue_attributes(QueueUrl=created[name]["url"], AttributeNames=["KmsMasterKeyId"])
+        assert attributes["Attributes"]["KmsMasterKeyId"] == key_reference
+    topic = fresh_emulator.client("sns").get_topic_attributes(TopicArn=created["topic"]["arn"])["Attributes"]
+    assert topic["KmsMasterKeyId"] == created["key"]["id"]
+    fifo = sqs.get_queue_attributes(QueueUrl=created["fifo_queue"]["url"], AttributeNames=["FifoQueue"])
+    assert fifo["Attributes"]["FifoQueue"] == "true"
+    dead_letter = fresh_emulator.client("lambda").get_function(FunctionName="fxk-dlq-fn", Qualifier="live")
+    assert dead_letter["Configuration"]["DeadLetterConfig"] == {"TargetArn": created["locked_queue"]["arn"]}
+    policy_names = fresh_emulator.client("iam").list_role_policies(RoleName="fxk-role")["PolicyNames"]
+    assert sorted(policy_names) == ["destinations", "encrypted-destinations"]
+
+    again = fixtures.create_encrypted("fxk", fresh_emulator.endpoint_url)  # idempotent: the same keys, no new ones
+    assert {k: again[k] for k in ("key", "locked_key", "queue", "topic")} == {
+        k: created[k] for k in ("key", "locked_key", "queue", "topic")
+    }
+    assert len(kms.list_keys()["Keys"]) == 2
+
+    deleted = run_script("delete", *common, "--encrypted")
+    assert all(deleted["encrypted"].values())
+    assert deleted["role"]
+    assert kms.describe_key(KeyId=created["key"]["id"])["KeyMetadata"]["KeyState"] == "PendingDeletion"
+    assert not any(moto_view.destination_exists(created[k]["arn"]) for k in ("queue", "locked_queue", "topic"))
+    assert not any(fixtures.delete_encrypted("fxk", fresh_emulator.endpoint_url).values())

@@ -136,7 +136,7 @@ def test_wildcards(pattern: str, value: str, case_sensitive: bool, expected: boo
         ({"AWS": [f"arn:aws:iam::{OTHER}:root", ROLE.arn]}, ALLOW),
         ({"AWS": ACCOUNT}, ALLOW),
         ({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, ALLOW),
-        (ACCOUNT, ALLOW),  # how moto stores a Lambda AddPermission principal
+        (ACCOUNT, IMPLICIT),  # not policy grammar: only "*" may stand alone
         ({"AWS": f"arn:aws:iam::{ACCOUNT}:role/another-role"}, IMPLICIT),
         ({"AWS": f"arn:aws:iam::{OTHER}:root"}, IMPLICIT),
         ({"Service": "lambda.amazonaws.com"}, IMPLICIT),
