@@ -14,6 +14,7 @@ Every section starts its own emulator server on 127.0.0.1 (stopped by PID) and r
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -37,7 +38,9 @@ QUOTA = 15.0  # Lambda control-plane requests per second per account and region
 
 def collections_dir() -> Path:
     """A directory holding ansible_collections/cloudops/aws_lambda -> this checkout."""
-    base = Path(tempfile.gettempdir()) / "cloudops-aws-lambda-bench"
+    # one directory per checkout: two checkouts (worktrees) benchmarking side by side must not run each other's code
+    digest = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    base = Path(tempfile.gettempdir()) / f"cloudops-aws-lambda-bench-{digest}"
     link = base / "ansible_collections" / "cloudops" / "aws_lambda"
     link.parent.mkdir(parents=True, exist_ok=True)
     if not link.is_symlink():
@@ -337,6 +340,37 @@ def section_configs(args: argparse.Namespace) -> None:
             changing = loop_create / timings["merged, changing all (creates)"]
             print(f"  {latency:>5}ms  vs the loop: no-change run {no_change:.1f}x faster; changing all {changing:.1f}x")
     print("  targets: every step <= 1.25x its floor with 0 throttled calls at 20 ms; no-change run >= 5x the loop")
+
+
+def section_refusals(args: argparse.Namespace) -> None:
+    """One mistyped queue named by a glob over every function: what the mistake costs under the quota (refused
+    writes, seconds, the failure message's size), in check mode and in a real run."""
+    with Emulator() as emulator:
+        print(f"\nOne missing destination over {args.functions} functions: creating them...", flush=True)
+        world = emulator.fixtures("ref", functions=args.functions)
+        pattern = f"{world['functions'][0]['name'].rsplit('-', 1)[0]}-*"
+        entry = {"function_name": pattern, "maximum_retry_attempts": 1, "on_failure": world["queue"]["arn"] + "-typo"}
+        task = json.dumps({"config": [entry], "endpoint_url": emulator.endpoint})
+        print(f"  quota {QUOTA:.0f} requests/s; floor = the shared-quota calls / 15 s")
+        print(
+            f"  {'latency':>7}  {'run':10} {'Puts':>5} {'calls':>5} {'429s':>5} {'seconds':>8} {'floor':>6} {'msg':>9}"
+        )
+        for latency in args.latency_ms:
+            for label, flags in (("check mode", ("--check",)), ("real run", ())):
+                emulator.control("faults", "POST", {"throttle_rps": QUOTA, "latency_ms": latency})
+                emulator.clear()
+                seconds, result = adhoc(CONFIGS, task, *flags)
+                calls = emulator.calls()
+                emulator.control("faults", "POST", {"throttle_rps": 0, "latency_ms": 0})
+                puts = sum(call["operation"] == "PutFunctionEventInvokeConfig" for call in calls)
+                floor = sum(call["operation"] != "GetFunction" for call in calls) / QUOTA
+                failed = len(result.get("failed_configs", []))
+                print(
+                    f"  {latency:>5}ms  {label:10} {puts:>5} {len(calls):>5} {request_log.throttled(calls):>5} "
+                    f"{seconds:>8.1f} {floor:>6.1f} {len(result.get('msg', '')):>7} B  ({failed} failed configs)",
+                    flush=True,
+                )
+    print("  targets: at most 1 refused Put; msg under 2 KB; the real run fails within 5 s of its reads' floor")
 
 
 def measured_step(emulator: Emulator, latency: int, label: str, book: Path) -> float:
@@ -710,6 +744,7 @@ SECTIONS = {
     "adhoc": section_adhoc,
     "region": section_region,
     "configs": section_configs,
+    "refusals": section_refusals,
     "audit": section_audit,
     "regions": section_regions,
 }

@@ -14,13 +14,18 @@ options:
     description:
       - When to check, before writing, the destinations a write would set (not ones the configuration already has on
         the same half), the way AWS checks them when it accepts a configuration.
-      - Each must exist in the region and account its ARN names (one read of its own service; SQS C(GetQueueUrl),
+      - Each must exist in the region and account its ARN names (one read of its own service; SQS C(GetQueueAttributes),
         SNS C(GetTopicAttributes), Lambda C(GetFunction), EventBridge C(DescribeEventBus), S3 C(HeadBucket)).
       - The function's execution role for that qualifier (from C(GetFunction), which has its own quota) must be
         allowed to deliver to it (C(sqs:SendMessage), C(sns:Publish), C(lambda:InvokeFunction),
         C(events:PutEvents), or C(s3:PutObject) and C(s3:ListBucket)), asked of C(iam:SimulatePrincipalPolicy)
         in one call per role. The destination's resource policy is read and simulated too when the role's own
         policies do not allow it (within one account either may grant it; across accounts both must).
+      - An SQS queue or SNS topic encrypted with a KMS key (C(KmsMasterKeyId)) also needs the role to be allowed
+        C(kms:GenerateDataKey) and C(kms:Decrypt) on the key, by its own policies (in the same simulation) and by the
+        key policy (C(kms:DescribeKey) and C(kms:GetKeyPolicy), once per key); an AWS managed key serves its own
+        account only. AWS accepts a config whose key the role may not use and then drops every record, so that
+        check reports V(denied) and warns, naming the key, the actions and the role, but does not fail the task.
       - Each distinct destination is read once and each execution role simulated once, however many configurations
         use them.
       - V(check_mode) checks in check mode only. A real run then makes the fewest calls, and diagnoses a write AWS

@@ -12,8 +12,8 @@ so whatever the preflight learns to check, the audit checks too.
 Cost, on top of the listing: one GetFunction per function qualifier with a config (its role and dead-letter target;
 GetFunction has a quota of its own), made as each function's configs are listed; then one Preflight over every use,
 so each distinct destination is read once and each distinct execution role simulated once, whichever configs share
-them. Reads only. A read the caller may not make leaves its checks unverified and warns once, naming the permission;
-no finding fails the task.
+them. Reads only. A read the caller may not make (GetFunction included) leaves its checks unverified and warns once,
+naming the permission; no finding fails the task.
 """
 
 from __future__ import annotations
@@ -22,31 +22,24 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 from typing import Optional
-from typing import Union
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import Connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DEAD_LETTER
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import OK
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DestinationCheck
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Finding
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import parse_destination
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_check
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_reason
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DENIED_CODES
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import caller_denied
 
 GET_FUNCTION = "lambda:GetFunction"
 NAME = "Destination audit"
 OPT_OUT = "set check_destinations: false"
 
 Key = tuple[str, str]  # (function name, qualifier)
-# What one config's audit needs: a use for the preflight, or a verdict known without it.
-Pending = Union[DestinationUse, DestinationCheck]
 
 
 class Audit:
@@ -55,9 +48,7 @@ class Audit:
     def __init__(self, connection: Connection, warn: Callable[[str], None]) -> None:
         self.client = connection.lambda_client
         self.preflight = Preflight(connection, warn, NAME, OPT_OUT)
-        self._warn = warn
-        self._pending: dict[Key, list[Pending]] = {}
-        self._denied_warned = False
+        self._uses: dict[Key, list[DestinationUse]] = {}
         self._lock = threading.Lock()
 
     def identify(self, configs: list[EventInvokeConfig], concurrency: int = 1) -> list[EventInvokeConfig]:
@@ -71,60 +62,30 @@ class Audit:
         return [config for config in found if config is not None]
 
     def _identify_one(self, config: EventInvokeConfig) -> Optional[EventInvokeConfig]:
-        halves = config.settings.destinations()
         target = Target(config.function_name, config.function_name, config.qualifier)
         try:
             function = api.get_function(self.client, target)
         except AwsError as error:
-            if not (error.code in DENIED_CODES or error.details.get("http_status_code") == 403):
+            if caller_denied(GET_FUNCTION, error) is None:
                 raise
-            self._get_function_denied()
-            with self._lock:
-                self._pending[config.key] = [_unread(half, arn) for half, arn in halves.items()]
-            return config
+            # No role and no dead-letter target: the destinations are still looked for, their role checks unverified.
+            with self._lock:  # warned once, whichever worker is first
+                self.preflight.note(GET_FUNCTION, "the execution roles and dead-letter targets were not read")
+            function = api.unread_function(target, GET_FUNCTION)
         if function is None:
             return None
-        uses = [DestinationUse(half, arn, function) for half, arn in halves.items()]
+        uses = [DestinationUse(half, arn, function) for half, arn in config.settings.destinations().items()]
         if function.dead_letter:
             uses.append(DestinationUse(DEAD_LETTER, function.dead_letter, function))
         with self._lock:
-            self._pending[config.key] = list(uses)
+            self._uses[config.key] = uses
         return config
 
     def checks(self) -> dict[Key, list[DestinationCheck]]:
         """The verdicts on every identified config's destinations, in the order on_success, on_failure,
         dead_letter: one preflight over all of them, so each destination is read and each role simulated once."""
-        uses = [item for items in self._pending.values() for item in items if isinstance(item, DestinationUse)]
-        verdicts = self.preflight.verdicts(uses) if uses else {}
-        return {
-            key: [verdicts[item] if isinstance(item, DestinationUse) else item for item in items]
-            for key, items in self._pending.items()
-        }
-
-    def _get_function_denied(self) -> None:
-        with self._lock:
-            if self._denied_warned:
-                return
-            self._denied_warned = True
-        self._warn(
-            f"{NAME}: the execution roles and dead-letter targets of the functions were not read, so their "
-            f"destinations were not checked and dead-letter targets not looked for, because the caller may not call "
-            f"{GET_FUNCTION} (AccessDenied). Grant {GET_FUNCTION} to the credentials this task uses to have them "
-            f"checked, or {OPT_OUT}."
-        )
-
-
-def _unread(half: str, arn: str) -> DestinationCheck:
-    """A destination of a config whose GetFunction the caller may not make: unverified, unless its ARN alone says
-    it cannot receive records."""
-    reason = unsupported_reason(half, arn)
-    if reason:
-        return unsupported_check(half, arn, None, reason)
-    not_read = Finding(None, "not read", GET_FUNCTION)
-    role = Finding(
-        None, f"the caller may not call {GET_FUNCTION}, which tells the function's execution role", GET_FUNCTION
-    )
-    return DestinationCheck(half, parse_destination(arn), None, not_read, role)
+        verdicts = self.preflight.verdicts([use for uses in self._uses.values() for use in uses])
+        return {key: [verdicts[use] for use in uses] for key, uses in self._uses.items()}
 
 
 def check_result(check: DestinationCheck) -> dict[str, str]:

@@ -37,6 +37,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import NEVER
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import caller_denied
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import preflight_error
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refusal_classifier
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refused
@@ -54,6 +55,9 @@ class Change(NamedTuple):
         config = self.after or self.before
         assert config is not None  # every change has a before or an after
         return config.key
+
+
+GET_FUNCTION = "lambda:GetFunction"
 
 
 class PathOptions(NamedTuple):
@@ -102,9 +106,20 @@ class ConfigPath:
         return found
 
     def _read_function(self, target: Target) -> Optional[api.Function]:
+        """GetFunction once per config. A caller that may not call it gets what is known without it (no role, so
+        the role's checks are unverified) and one warning naming lambda:GetFunction, never a failure."""
         key = (target.name, target.qualifier)
         if key not in self._functions:
-            self._functions[key] = api.get_function(self.client, target)
+            try:
+                self._functions[key] = api.get_function(self.client, target)
+            except AwsError as error:
+                denied = caller_denied(GET_FUNCTION, error)
+                if denied is None:
+                    raise
+                self.preflight.note(
+                    GET_FUNCTION, "the functions' execution roles (and new configs' ARNs) were not read"
+                )
+                self._functions[key] = api.unread_function(target, GET_FUNCTION)
         return self._functions[key]
 
     # -- check

@@ -37,7 +37,6 @@ MISSING = "missing"
 DENIED = "denied"
 UNVERIFIED = "unverified"
 UNSUPPORTED = "unsupported"  # a FIFO queue or topic, or a kind the half cannot deliver to: known from the ARN alone
-REFUSED = frozenset({MISSING, DENIED})  # what a write would be refused for
 
 # The function's dead-letter queue or topic (its DeadLetterConfig), checked beside the two destinations by the audit
 # of lambda_event_invoke_config_info: Lambda delivers to it with the same role and the same permission.
@@ -149,15 +148,38 @@ class Finding(NamedTuple):
     lacking: Optional[str] = None  # the caller's missing permission when value is None
 
 
+class Key(NamedTuple):
+    """The KMS key that encrypts an SQS queue or SNS topic, resolved by DescribeKey (C19)."""
+
+    arn: str
+    aws_managed: bool  # alias/aws/sqs, alias/aws/sns: usable in the same account only, needs no grant
+
+
+KMS_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")  # what a producer needs on a queue's or topic's key (C19)
+NOT_ENCRYPTED = Finding(True, "not encrypted with a KMS key")
+
+
+def key_permissions(key: Key) -> tuple[tuple[str, str], ...]:
+    return tuple((action, key.arn) for action in KMS_ACTIONS)
+
+
 class DestinationCheck(NamedTuple):
-    """One destination's preflight: what was checked and what it means for a write."""
+    """One destination's preflight: what was checked and what it means for a write and for delivery."""
 
     half: str
     destination: Destination
     role: Optional[str]
     exists: Finding
     allowed: Finding
+    key: Finding = NOT_ENCRYPTED  # may the role use the destination's KMS key? (C19)
+    key_arn: Optional[str] = None
     unsupported: Optional[str] = None  # why the half cannot deliver to it at all (unsupported_reason); no read made
+
+    @property
+    def refused(self) -> bool:
+        """Whether AWS refuses a write with this destination (C11). A key the role may not use is not refused:
+        AWS accepts the config and drops every record at delivery (C19)."""
+        return self.exists.value is False or self.allowed.value is False
 
     @property
     def outcome(self) -> str:
@@ -165,9 +187,9 @@ class DestinationCheck(NamedTuple):
             return UNSUPPORTED
         if self.exists.value is False:
             return MISSING
-        if self.allowed.value is False:
+        if self.allowed.value is False or self.key.value is False:
             return DENIED
-        if self.exists.value is None or self.allowed.value is None:
+        if None in (self.exists.value, self.allowed.value, self.key.value):
             return UNVERIFIED
         return OK
 
@@ -181,23 +203,28 @@ class DestinationCheck(NamedTuple):
             return f"{label} cannot receive records: {self.unsupported}."
         if outcome == MISSING:
             return f"{label} does not exist {self.destination.where()} ({self.exists.detail})."
-        if outcome == DENIED:
+        if outcome == DENIED and self.allowed.value is False:
             return f"{label} cannot be used: the function's execution role {self.role} {self.allowed.detail}."
+        if outcome == DENIED:
+            return (
+                f"{label} is encrypted with KMS key {self.key_arn}, which the function's execution role {self.role} "
+                f"{self.key.detail}: Lambda accepts the config but drops every record it sends there (C19)."
+            )
         if outcome == UNVERIFIED:
-            unknown = [finding.detail for finding in (self.exists, self.allowed) if finding.value is None]
+            unknown = [finding.detail for finding in (self.exists, self.allowed, self.key) if finding.value is None]
             return f"{label} could not be fully checked: {'; '.join(unknown)}."
         return f"{label} exists and the function's execution role may use it."
 
     def to_result(self) -> dict[str, object]:
+        actions = [] if self.unsupported else [action for action, _resource in required_permissions(self.destination)]
         return {
             "half": self.half,
             "destination": self.destination.arn,
             "role": self.role,
-            "actions": (
-                [] if self.unsupported else [action for action, _resource in required_permissions(self.destination)]
-            ),
+            "actions": actions + (list(KMS_ACTIONS) if self.key_arn else []),
             "exists": self.exists.value,
-            "allowed": self.allowed.value,
+            "allowed": self.allowed.value if self.key.value is not False else False,
+            "key": self.key_arn,
             "outcome": self.outcome,
             "message": self.message(),
         }
@@ -211,12 +238,12 @@ def unsupported_check(half: str, arn: str, role: Optional[str], reason: str) -> 
     else:
         destination = Destination(arn, "", None, None, arn)
     not_read = Finding(None, f"not checked: {reason}")
-    return DestinationCheck(half, destination, role, not_read, not_read, reason)
+    return DestinationCheck(half, destination, role, not_read, not_read, unsupported=reason)
 
 
 def refusal_message(checks: list[DestinationCheck], check_mode: bool) -> str:
     """Why a write is (or would be) refused, one sentence per refused destination."""
-    refused = [check.message() for check in checks if check.outcome in REFUSED]
+    refused = [check.message() for check in checks if check.refused]
     ending = " AWS would refuse the write; a real run would fail the same way." if check_mode else ""
     return " ".join(refused) + ending
 
@@ -338,3 +365,61 @@ def _wildcard(pattern: Any, value: str, ignore_case: bool) -> bool:
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value] if value is not None else []
+
+
+def key_finding(
+    key: Key, identity: dict[tuple[str, str], Optional[str]], policy: Optional[str], role: str, same_account: bool
+) -> Finding:
+    """May `role` use `key` to deliver (C19)? An AWS managed key: in the same account only. A customer managed key:
+    the key policy must allow it, naming the role (enough on its own) or the account (which delegates to IAM: the
+    role's own policies must then allow it too). `identity` is the simulator's decisions (None: not checked);
+    `policy` the key policy (None: not read)."""
+    if key.aws_managed:
+        if same_account:
+            return Finding(True, "may use it (an AWS managed key, same account)")
+        return Finding(False, "cannot use from another account (an AWS managed key serves its own account only)")
+    pairs = list(identity)
+    if policy is None:
+        return Finding(None, "the key policy was not read")
+    direct = {pair: resource_policy_decision(_only(policy, role, direct=True), role, *pair) for pair in pairs}
+    delegated = {pair: resource_policy_decision(_only(policy, role, direct=False), role, *pair) for pair in pairs}
+    denied = [pair for pair in pairs if EXPLICIT_DENY in (direct[pair], delegated[pair])]
+    if denied:
+        return Finding(False, f"is denied {_pairs(denied)} by the key policy")
+    missing = []
+    for pair in pairs:
+        if direct[pair] == ALLOWED:
+            continue
+        if delegated[pair] == ALLOWED and identity[pair] == ALLOWED:
+            continue
+        if delegated[pair] == ALLOWED and identity[pair] is None:
+            return Finding(None, f"the role's own permissions for {_pairs([pair])} were not checked")
+        if MAYBE_ALLOWED in (direct[pair], delegated[pair]) or MAYBE_DENIED in (direct[pair], delegated[pair]):
+            return Finding(None, f"a conditional statement in the key policy decides {_pairs([pair])}")
+        missing.append(pair)
+    if missing:
+        where = "by its own policies" if all(delegated[p] == ALLOWED for p in missing) else "by the key policy"
+        return Finding(False, f"may not use: it is not allowed {_pairs(missing)} {where}")
+    return Finding(True, f"may {_pairs(pairs)}")
+
+
+def _only(policy: str, role: str, direct: bool) -> str:
+    """The key policy's statements that name the role (or everyone) directly, or those that name its account."""
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        return policy
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    if isinstance(statements, dict):
+        statements = [statements]
+    account = role.split(":")[4]
+    kept = []
+    for statement in statements:
+        if not isinstance(statement, dict):
+            continue
+        principal = statement.get("Principal")
+        names = _as_list(principal.get("AWS")) if isinstance(principal, dict) else [principal]
+        names_account = any(name in (account, f"arn:{role.split(':')[1]}:iam::{account}:root") for name in names)
+        if names_account != direct or "NotPrincipal" in statement:
+            kept.append(statement)
+    return json.dumps({"Statement": kept})

@@ -42,8 +42,14 @@ class Function(NamedTuple):
 
     identity: EventInvokeConfig  # no LastModified, no settings
     role: Optional[str]
-    account: str
+    account: Optional[str]  # None when not known (the caller may not call GetFunction)
+    lacking: Optional[str] = None  # the caller's missing permission when GetFunction could not be read
     dead_letter: Optional[str] = None  # DeadLetterConfig.TargetArn, when the qualifier's code version has one
+
+
+def unread_function(target: Target, permission: str) -> Function:
+    """What is known of a qualifier whose GetFunction the caller may not call: its name, and no role."""
+    return Function(EventInvokeConfig(None, target.name, target.qualifier), None, target.account, permission)
 
 
 def retryable(error: Exception) -> Optional[RetryReason]:
@@ -127,7 +133,7 @@ def get_function(client: Any, target: Target) -> Optional[Function]:
     function_arn = qualified_arn(configuration["FunctionArn"], target.qualifier)
     identity = EventInvokeConfig(function_arn, target.name, target.qualifier)
     dead_letter = (configuration.get("DeadLetterConfig") or {}).get("TargetArn") or None
-    return Function(identity, configuration.get("Role"), function_arn.split(":")[4], dead_letter)
+    return Function(identity, configuration.get("Role"), function_arn.split(":")[4], dead_letter=dead_letter)
 
 
 def list_configs(client: Any, function_name: str) -> Optional[list[EventInvokeConfig]]:

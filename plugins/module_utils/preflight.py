@@ -4,12 +4,15 @@
 """The destination preflight: the reads that tell, before a write, what Lambda will refuse about a destination.
 
 For each destination a write would set (destinations.py has the rules):
-  exists   the cheapest read of its service, in the region and account its ARN names:
-           SQS GetQueueUrl, SNS GetTopicAttributes, Lambda GetFunction, EventBridge DescribeEventBus, S3 HeadBucket;
+  exists   the cheapest read of its service, in the region and account its ARN names: SQS GetQueueAttributes
+           (which also gives the key and the queue policy), SNS GetTopicAttributes, Lambda GetFunction, EventBridge
+           DescribeEventBus, S3 HeadBucket;
   allowed  iam:SimulatePrincipalPolicy of the function's execution role, one call per role for all its
-           destinations; the destination's resource policy is read (SQS GetQueueAttributes, Lambda GetPolicy, S3
-           GetBucketPolicy; SNS and EventBridge already returned it) and evaluated here only when the role's own
-           policies do not settle it (destinations.py says why the simulator cannot do that part).
+           destinations; the destination's resource policy is read (Lambda GetPolicy, S3 GetBucketPolicy; SQS, SNS
+           and EventBridge already returned it) and evaluated here only when the role's own policies do not settle
+           it (destinations.py says why the simulator cannot do that part);
+  key      for a queue or topic encrypted with a KMS key (C19): DescribeKey and GetKeyPolicy once per key, and the
+           key's actions in the role's one simulation. AWS accepts a config whose key the role may not use.
 A read the caller itself may not make (AccessDenied) leaves that finding unverified and warns once, naming the
 permission; it never fails the task and never passes silently.
 
@@ -25,18 +28,23 @@ from typing import Any
 from typing import Callable
 from typing import NamedTuple
 from typing import Optional
+from typing import Union
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import call
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import pages
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import Connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import ALLOWED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DENIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import EXPLICIT_DENY
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import REFUSED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import NOT_ENCRYPTED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNVERIFIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Destination
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DestinationCheck
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Finding
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Key
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import destination_named_in
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_finding
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_permissions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import parse_destination
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import permission_finding
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import refusal_message
@@ -63,7 +71,7 @@ MISSING_CODES = {
 # How services say "the caller may not": each service has its own spelling.
 DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "AuthorizationError", "403", "Forbidden"})
 EXISTENCE_READS = {
-    "sqs": "sqs:GetQueueUrl",
+    "sqs": "sqs:GetQueueAttributes",  # existence, encryption and the queue policy in one read
     "sns": "sns:GetTopicAttributes",
     "lambda": "lambda:GetFunction",
     "events": "events:DescribeEventBus",
@@ -77,6 +85,8 @@ POLICY_READS = {
     "s3": "s3:GetBucketPolicy",
 }
 SIMULATE = "iam:SimulatePrincipalPolicy"
+DESCRIBE_KEY = "kms:DescribeKey"
+GET_KEY_POLICY = "kms:GetKeyPolicy"
 
 Pair = tuple[str, str]  # (action, resource ARN)
 
@@ -94,10 +104,10 @@ def _read(permission: str, method: Callable[..., Any], missing: tuple[str, ...] 
     try:
         return call(method, missing=missing, **params)
     except AwsError as error:
-        raise _caller_denied(permission, error) or error from None
+        raise caller_denied(permission, error) or error from None
 
 
-def _caller_denied(permission: str, error: AwsError) -> Optional[CallerDenied]:
+def caller_denied(permission: str, error: AwsError) -> Optional[CallerDenied]:
     if error.code in DENIED_CODES or error.details.get("http_status_code") == 403:
         return CallerDenied(permission, error)
     return None
@@ -106,7 +116,7 @@ def _caller_denied(permission: str, error: AwsError) -> Optional[CallerDenied]:
 class Probe(NamedTuple):
     exists: Finding
     policy: Optional[str] = None  # the resource policy, when the existence read returned it
-    handle: Any = None  # what a later read needs (the queue URL)
+    key_id: Optional[str] = None  # the KMS key that encrypts it, as the service names it (SQS, SNS)
 
 
 def probe(connection: Connection, destination: Destination, same_account: bool) -> Probe:
@@ -114,12 +124,12 @@ def probe(connection: Connection, destination: Destination, same_account: bool) 
     service = destination.service
     permission = EXISTENCE_READS[service]
     try:
-        found, policy, handle = _EXISTENCE[service](connection, destination)
+        found, policy, key_id = _EXISTENCE[service](connection, destination)
     except CallerDenied as denied:
         return Probe(Finding(None, f"its existence was not checked: {denied}", denied.permission))
     read = permission.split(":")[1]
     if found:
-        return Probe(Finding(True, f"{read} found it"), policy, handle)
+        return Probe(Finding(True, f"{read} found it"), policy, key_id)
     if not same_account:  # another account's resource the caller cannot see looks the same as a missing one
         detail = f"{read} did not find it with the caller's credentials, which cannot tell it apart from one in "
         return Probe(Finding(None, detail + f"account {destination.account} that the caller may not see"))
@@ -127,15 +137,17 @@ def probe(connection: Connection, destination: Destination, same_account: bool) 
 
 
 def _sqs(connection: Connection, destination: Destination) -> tuple[bool, Optional[str], Any]:
+    """GetQueueAttributes on the URL the ARN gives: existence, the key and the queue policy in one read."""
     client = connection.client("sqs", destination.region)
     response = _read(
         EXISTENCE_READS["sqs"],
-        client.get_queue_url,
+        client.get_queue_attributes,
         MISSING_CODES["sqs"],
-        QueueName=destination.name,
-        QueueOwnerAWSAccountId=destination.account,
+        QueueUrl=f"https://sqs.{destination.region}.amazonaws.com/{destination.account}/{destination.name}",
+        AttributeNames=["Policy", "KmsMasterKeyId"],
     )
-    return response is not None, None, response and response["QueueUrl"]
+    attributes = (response or {}).get("Attributes", {})
+    return response is not None, attributes.get("Policy") or "", attributes.get("KmsMasterKeyId") or None
 
 
 def _sns(connection: Connection, destination: Destination) -> tuple[bool, Optional[str], Any]:
@@ -143,7 +155,8 @@ def _sns(connection: Connection, destination: Destination) -> tuple[bool, Option
     response = _read(
         EXISTENCE_READS["sns"], client.get_topic_attributes, MISSING_CODES["sns"], TopicArn=destination.arn
     )
-    return response is not None, (response or {}).get("Attributes", {}).get("Policy"), None
+    attributes = (response or {}).get("Attributes", {})
+    return response is not None, attributes.get("Policy"), attributes.get("KmsMasterKeyId") or None
 
 
 def _lambda(connection: Connection, destination: Destination) -> tuple[bool, Optional[str], Any]:
@@ -177,14 +190,8 @@ def resource_policy(connection: Connection, destination: Destination, probed: Pr
     service = destination.service
     if not probed.exists.value:
         return None
-    if service in ("sns", "events"):
+    if service in ("sqs", "sns", "events"):
         return probed.policy or ""
-    if service == "sqs":
-        client = connection.client("sqs", destination.region)
-        response = _read(
-            POLICY_READS[service], client.get_queue_attributes, QueueUrl=probed.handle, AttributeNames=["Policy"]
-        )
-        return response.get("Attributes", {}).get("Policy") or ""
     if service == "lambda":
         client = connection.client("lambda", destination.region)
         response = _read(
@@ -194,6 +201,23 @@ def resource_policy(connection: Connection, destination: Destination, probed: Pr
     client = connection.client("s3")
     response = _read(POLICY_READS[service], client.get_bucket_policy, ("NoSuchBucketPolicy",), Bucket=destination.name)
     return (response or {}).get("Policy") or ""
+
+
+def describe_key(connection: Connection, region: Optional[str], key_id: str) -> Optional[Key]:
+    """The key a queue or topic names (an id, ARN, alias name or alias ARN), resolved in its region (C19); None when
+    it does not exist (then nothing can be encrypted with it: KMS refuses, and delivery fails)."""
+    client = connection.client("kms", region)
+    response = _read(DESCRIBE_KEY, client.describe_key, ("NotFoundException",), KeyId=key_id)
+    if response is None:
+        return None
+    metadata = response["KeyMetadata"]
+    return Key(metadata["Arn"], metadata.get("KeyManager") == "AWS")
+
+
+def key_policy(connection: Connection, key: Key) -> str:
+    client = connection.client("kms", key.arn.split(":")[3])
+    response = _read(GET_KEY_POLICY, client.get_key_policy, KeyId=key.arn, PolicyName="default")
+    return str(response.get("Policy") or "")
 
 
 def simulate(connection: Connection, role: str, pairs: list[Pair]) -> dict[Pair, str]:
@@ -220,7 +244,7 @@ def simulate(connection: Connection, role: str, pairs: list[Pair]) -> dict[Pair,
                 if "EvalResourceName" in result:
                     decisions.setdefault((action, result["EvalResourceName"]), result["EvalDecision"])
     except AwsError as error:
-        raise _caller_denied(SIMULATE, error) or error from None
+        raise caller_denied(SIMULATE, error) or error from None
     return decisions
 
 
@@ -253,6 +277,8 @@ class Preflight:
         self._warned: set[str] = set()
         self._probes: dict[tuple[str, bool], Probe] = {}
         self._decisions: dict[tuple[str, Pair], Optional[str]] = {}
+        self._keys: dict[tuple[Optional[str], str], Union[Key, Finding]] = {}  # (region, key id) -> key, or why not
+        self._key_policies: dict[str, Optional[str]] = {}  # key ARN -> policy (None: the caller may not read it)
         self._lock = threading.Lock()
 
     def check(self, requests: list[DestinationUse]) -> list[DestinationCheck]:
@@ -272,22 +298,34 @@ class Preflight:
             probed = {
                 r: self._probe(parse_destination(r.arn), self._same_account(r)) for r in distinct if not reasons[r]
             }
-            self._simulate_roles([request for request, found in probed.items() if found.exists.value is not False])
+            for request, found in probed.items():
+                self._key(parse_destination(request.arn), found)
+            self._simulate_roles(
+                [(request, found) for request, found in probed.items() if found.exists.value is not False]
+            )
             checked = {request: self._check_one(request, found) for request, found in probed.items()}
         return {request: unsupported.get(request) or checked[request] for request in distinct}
 
     @staticmethod
     def _same_account(request: DestinationUse) -> bool:
-        return parse_destination(request.arn).account in (None, request.function.account)
+        """An unknown account (GetFunction was not allowed) is taken as the destination's: what is checked then is
+        whether the destination exists, which does not depend on it."""
+        account = request.function.account
+        return account is None or parse_destination(request.arn).account in (None, account)
 
     # -- the role's own policies, one call per role --
 
-    def _simulate_roles(self, requests: list[DestinationUse]) -> None:
+    def _simulate_roles(self, requests: list[tuple[DestinationUse, Probe]]) -> None:
+        """One simulation per role, for its destinations' actions and their customer managed keys' (C19)."""
         by_role: dict[str, set[Pair]] = {}
-        for request in requests:
+        for request, found in requests:
             role = request.function.role
             if role:
-                needed = required_permissions(parse_destination(request.arn))
+                destination = parse_destination(request.arn)
+                key = self._key(destination, found)
+                needed = required_permissions(destination)
+                if isinstance(key, Key) and not key.aws_managed:
+                    needed += key_permissions(key)
                 by_role.setdefault(role, set()).update(p for p in needed if (role, p) not in self._decisions)
         for role, pairs in by_role.items():
             if not pairs:
@@ -295,7 +333,7 @@ class Preflight:
             try:
                 decisions = simulate(self.connection, role, sorted(pairs))
             except CallerDenied as denied:
-                self._note(denied.permission, f"the role's permissions were not checked: {denied}")
+                self.note(denied.permission, "the role's permissions were not checked")
                 decisions = {}
             for pair in pairs:
                 self._decisions[(role, pair)] = decisions.get(pair)
@@ -307,16 +345,62 @@ class Preflight:
         function = request.function
         same_account = self._same_account(request)
         if probed.exists.lacking:
-            self._note(probed.exists.lacking, f"the existence of {destination.arn} was not checked")
+            self.note(probed.exists.lacking, f"the existence of {destination.arn} was not checked")
         if probed.exists.value is False:
             allowed = Finding(None, "not checked: the destination does not exist")
         else:
             allowed = self._allowed(destination, function, same_account, probed)
-        check = DestinationCheck(request.half, destination, function.role, probed.exists, allowed)
-        if check.outcome == UNVERIFIED and not (probed.exists.lacking or allowed.lacking):
+        key = self._key(destination, probed)
+        key_finding_ = self._key_finding(key, function, same_account) if probed.exists.value else NOT_ENCRYPTED
+        key_arn = key.arn if isinstance(key, Key) else probed.key_id
+        check = DestinationCheck(
+            request.half, destination, function.role, probed.exists, allowed, key_finding_, key_arn
+        )
+        if check.outcome == DENIED and not check.refused:
+            self._warn_once(f"{destination.arn} {function.role}", f"{self._name}: {check.message()}")
+        if check.outcome == UNVERIFIED and not (probed.exists.lacking or allowed.lacking or check.key.lacking):
             # e.g. another account's queue the caller cannot see: not the caller's permission, still never silent
             self._warn_once(destination.arn, f"{self._name}: {check.message()}")
         return check
+
+    # -- the destination's KMS key (C19)
+
+    def _key(self, destination: Destination, probed: Probe) -> Union[Key, Finding, None]:
+        """The key that encrypts the destination (DescribeKey once per key), a Finding when it cannot be used or
+        told, None when it is not encrypted with a KMS key."""
+        if not probed.key_id:
+            return None
+        cache = (destination.region, probed.key_id)
+        if cache not in self._keys:
+            try:
+                found = describe_key(self.connection, destination.region, probed.key_id)
+            except CallerDenied as denied:
+                self.note(denied.permission, f"the KMS key of {destination.arn} was not checked")
+                self._keys[cache] = Finding(
+                    None, f"its KMS key {probed.key_id} was not checked: {denied}", denied.permission
+                )
+            else:
+                self._keys[cache] = found or Finding(False, f"its KMS key {probed.key_id} does not exist (DescribeKey)")
+        return self._keys[cache]
+
+    def _key_finding(self, key: Union[Key, Finding, None], function: Function, same_account: bool) -> Finding:
+        if key is None:
+            return NOT_ENCRYPTED
+        if isinstance(key, Finding):
+            return key
+        role = function.role
+        if not role:
+            return Finding(None, "the execution role was not read", function.lacking)
+        if key.aws_managed:
+            return key_finding(key, {}, None, role, same_account)
+        if key.arn not in self._key_policies:
+            try:
+                self._key_policies[key.arn] = key_policy(self.connection, key)
+            except CallerDenied as denied:
+                self.note(denied.permission, f"the key policy of {key.arn} was not checked")
+                self._key_policies[key.arn] = None
+        identity = {pair: self._decisions.get((role, pair)) for pair in key_permissions(key)}
+        return key_finding(key, identity, self._key_policies[key.arn], role, same_account)
 
     def _probe(self, destination: Destination, same_account: bool) -> Probe:
         key = (destination.arn, same_account)
@@ -327,6 +411,12 @@ class Preflight:
     def _allowed(self, destination: Destination, function: Function, same_account: bool, probed: Probe) -> Finding:
         role = function.role
         if not role:
+            if function.lacking:
+                return Finding(
+                    None,
+                    f"the execution role was not read (the caller may not call {function.lacking})",
+                    function.lacking,
+                )
             return Finding(None, "the function reports no execution role")
         pairs = required_permissions(destination)
         identity = {pair: self._decisions.get((role, pair)) for pair in pairs}
@@ -345,7 +435,7 @@ class Preflight:
         try:
             text = resource_policy(self.connection, destination, probed)
         except CallerDenied as denied_read:
-            self._note(denied_read.permission, f"the resource policy of {destination.arn} was not checked")
+            self.note(denied_read.permission, f"the resource policy of {destination.arn} was not checked")
             return Finding(
                 None, f"the destination's resource policy was not checked: {denied_read}", denied_read.permission
             )
@@ -354,7 +444,7 @@ class Preflight:
         resource = {pair: resource_policy_decision(text, role, *pair) for pair in pairs} if text else {}
         return permission_finding(decided, resource, same_account)
 
-    def _note(self, permission: str, what: str) -> None:
+    def note(self, permission: str, what: str) -> None:
         """Warn once per permission the caller lacks: an unchecked destination is reported, never passed silently."""
         self._warn_once(
             permission,
@@ -368,13 +458,30 @@ class Preflight:
             self._warn(text)
 
 
+class Refused(AwsError):
+    """A write AWS refused (or would refuse) for a destination, with the checks that say why."""
+
+    def __init__(
+        self, message: str, checks: list[DestinationCheck], error: Optional[AwsError] = None, check_mode: bool = False
+    ) -> None:
+        code, details = (error.code, error.details) if error else (None, None)
+        super().__init__(message, code, details, {"preflight": [c.to_result() for c in checks]})
+        self.checks = checks
+        self.check_mode = check_mode
+
+    @property
+    def cause(self) -> str:
+        """Why, without this write's own AWS error: the same for every config that sets these destinations."""
+        return refusal_message(self.checks, self.check_mode)
+
+
 def refused(checks: list[DestinationCheck]) -> bool:
-    return any(check.outcome in REFUSED for check in checks)
+    return any(check.refused for check in checks)
 
 
-def preflight_error(checks: list[DestinationCheck], check_mode: bool) -> AwsError:
+def preflight_error(checks: list[DestinationCheck], check_mode: bool) -> Refused:
     """The failure of a write the preflight shows AWS would refuse (before any write)."""
-    return AwsError(refusal_message(checks, check_mode), extra={"preflight": [c.to_result() for c in checks]})
+    return Refused(refusal_message(checks, check_mode), checks, check_mode=check_mode)
 
 
 def refusal_classifier(
@@ -409,15 +516,15 @@ def _diagnose(
 ) -> RetryReason:
     named = destination_named_in(error.message)
     suspects = {half: arn for half, arn in halves.items() if arn == named} or halves
-    owner = function()
-    if owner is None:  # the function went away between the write and this read: nothing to diagnose
+    try:
+        owner = function()
+        if owner is None:  # the function went away between the write and this read: nothing to diagnose
+            return reason
+        checks = preflight.check([DestinationUse(half, arn, owner) for half, arn in suspects.items()])
+    except AwsError:  # the diagnosis could not read (throttled, no answer): AWS's own message is kept
         return reason
-    checks = preflight.check([DestinationUse(half, arn, owner) for half, arn in suspects.items()])
-    results = {"preflight": [check.to_result() for check in checks]}
     if refused(checks):
-        raise AwsError(
-            f"{error} — not retried: {refusal_message(checks, check_mode=False)}", error.code, error.details, results
-        )
+        raise Refused(f"{error} — not retried: {refusal_message(checks, check_mode=False)}", checks, error)
     verified = all(check.outcome == "ok" for check in checks)
     found = "the destination exists and the role's policies allow it" if verified else "the preflight could not tell"
     return RetryReason(f"{reason.text}, and {found}", reason.advice)

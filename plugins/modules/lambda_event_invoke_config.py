@@ -17,7 +17,9 @@ description:
     event, and where Lambda sends records of successful and failed invocations.
   - Options not given keep their current value (unless O(purge=true)). A change is written as the whole desired
     state with C(PutFunctionEventInvokeConfig), so nothing the task did not name is lost.
-  - A run with nothing to change makes exactly one API call; a change makes two (one read, one write); check mode
+  - A run with nothing to change makes exactly one API call (two when there is no configuration and the task only
+    removes: C(GetFunction) then tells a missing function or qualifier, which fails, from one without a
+    configuration); a change makes two (one read, one write); check mode
     only reads, and checks the destinations the change would set (see O(preflight)).
   - To read every configuration of a function or a region, use M(cloudops.aws_lambda.lambda_event_invoke_config_info).
 author:
@@ -71,7 +73,8 @@ options:
       - V(true) makes the configuration exactly what the task names. A number left out returns to AWS's default
         (2 retries, 6 hours) and a destination left out is removed, as C(state=replaced) of
         M(cloudops.aws_lambda.lambda_event_invoke_configs) does.
-      - Where no configuration exists, a task that names nothing (or only removals) changes nothing.
+      - Where no configuration exists, a task that names nothing (or only removals) changes nothing; it fails when
+        the function or the qualifier does not exist.
     type: bool
     default: false
     version_added: 1.1.0
@@ -116,8 +119,9 @@ notes:
     checks it when the configuration is written. FIFO queues and topics are refused before any call, because Lambda
     accepts them but cannot deliver to them.
   - The destination preflight needs the caller to be allowed C(lambda:GetFunction), C(iam:SimulatePrincipalPolicy)
-    and the read of each destination's service (C(sqs:GetQueueUrl), C(sns:GetTopicAttributes),
-    C(events:DescribeEventBus), C(s3:ListBucket)); for the resource-policy step also C(sqs:GetQueueAttributes),
+    and the read of each destination's service (C(sqs:GetQueueAttributes), C(sns:GetTopicAttributes),
+    C(events:DescribeEventBus), C(s3:ListBucket)); for an encrypted queue or topic C(kms:DescribeKey) and
+    C(kms:GetKeyPolicy); for the resource-policy step also
     C(lambda:GetPolicy) and C(s3:GetBucketPolicy).
   - Lambda does not delete an alias's configuration with the alias in every case; delete the configuration first.
 seealso:
@@ -213,8 +217,16 @@ preflight:
       description: Whether the role may deliver to it; V(null) when it could not be checked (or it does not exist).
       type: bool
       sample: true
+    key:
+      description:
+        - The KMS key that encrypts the queue or topic (its ARN); V(null) when it is not encrypted with one.
+      type: str
+      version_added: 1.2.0
     outcome:
-      description: V(ok), V(missing), V(denied) (AWS would refuse the write) or V(unverified) (a warning says why).
+      description:
+        - V(ok), V(missing) (AWS would refuse the write), V(denied) (the role may not deliver to it; AWS refuses the
+          write, except when only the KMS key is at fault, when AWS accepts it and drops every record) or
+          V(unverified) (a warning says why).
       type: str
       sample: ok
     message:
@@ -327,6 +339,8 @@ def run(module: Any) -> dict[str, Any]:
         action = Action(REMOVED, target, current, None) if current else None
     else:
         action = plan_action(target, request, current, params["purge"])
+        if action is None and current is None:
+            path.function(target)  # nothing to write and no config: fails, naming it, if the qualifier does not exist
     change = finish(path, action) if action else None
     after = change.after if change else None if action else current  # None: a Delete found it already gone
     result = {

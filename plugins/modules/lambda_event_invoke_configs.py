@@ -246,6 +246,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection imp
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Options
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Outcome
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import converge
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import failure_message
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import diff
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import PACING_SPEC
@@ -333,8 +334,9 @@ def report(module: Any, state: str, outcome: Outcome) -> dict[str, Any]:
         made = (
             f"; {len(outcome.changes)} other change(s) were made" if outcome.changes and not module.check_mode else ""
         )
-        listing = " ".join(f"{f.function_name}:{f.qualifier}: {f.error.rstrip('.')}." for f in outcome.failures)
-        raise AwsError(f"{len(outcome.failures)} config(s) failed{made}. {listing}", extra=result)
+        raise AwsError(
+            f"{len(outcome.failures)} config(s) failed{made}. {failure_message(outcome.failures)}", extra=result
+        )
     return result
 
 

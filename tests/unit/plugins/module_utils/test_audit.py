@@ -60,7 +60,9 @@ def ok(aws):
 
 
 def missing(aws):
-    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400)
+    aws.stub("sqs").add_client_error(
+        "get_queue_attributes", service_error_code="QueueDoesNotExist", http_status_code=400
+    )
 
 
 def denied(aws):
@@ -69,7 +71,7 @@ def denied(aws):
 
 
 def unverified(aws):
-    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="AccessDenied", http_status_code=403)
+    aws.stub("sqs").add_client_error("get_queue_attributes", service_error_code="AccessDenied", http_status_code=403)
     simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
 
 

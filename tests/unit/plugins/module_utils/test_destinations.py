@@ -102,6 +102,7 @@ def test_to_result_shape():
         "actions": ["sqs:SendMessage"],
         "exists": True,
         "allowed": True,
+        "key": None,
         "outcome": OK,
         "message": check(True, True).message(),
     }

@@ -86,9 +86,15 @@ def preflight(aws, warnings) -> Preflight:
     return Preflight(aws, warnings.append)
 
 
-def queue_found(aws, region=REGION, owner=ACCOUNT):
+def queue_found(aws, region=REGION, owner=ACCOUNT, policy=None, key=None):
+    """The one SQS read: GetQueueAttributes on the URL the ARN gives answers existence, the queue policy and the
+    key (C19)."""
+    attributes = {**({"Policy": policy} if policy else {}), **({"KmsMasterKeyId": key} if key else {})}
+    url = f"https://sqs.{region}.amazonaws.com/{owner}/failures"
     aws.stub("sqs", region).add_response(
-        "get_queue_url", {"QueueUrl": QUEUE_URL}, {"QueueName": "failures", "QueueOwnerAWSAccountId": owner}
+        "get_queue_attributes",
+        {"Attributes": attributes},
+        {"QueueUrl": url, "AttributeNames": ["Policy", "KmsMasterKeyId"]},
     )
 
 
@@ -117,7 +123,9 @@ def test_an_existing_queue_the_role_may_use_is_ok_after_two_reads(aws, warnings)
 
 def test_a_missing_destination_is_refused_without_simulating_the_role(aws, warnings):
     """C11 "The destination ARN ... is invalid.": no policy simulation is needed to know that."""
-    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400)
+    aws.stub("sqs").add_client_error(
+        "get_queue_attributes", service_error_code="QueueDoesNotExist", http_status_code=400
+    )
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
     assert check.outcome == MISSING
     assert "does not exist in region us-east-1, account 123456789012" in check.message()
@@ -127,7 +135,7 @@ def test_a_missing_destination_is_refused_without_simulating_the_role(aws, warni
 def test_a_wrong_region_in_the_arn_is_looked_up_in_that_region(aws, warnings):
     queue = QUEUE.replace(REGION, "eu-west-3")
     aws.stub("sqs", "eu-west-3").add_client_error(
-        "get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400
+        "get_queue_attributes", service_error_code="QueueDoesNotExist", http_status_code=400
     )
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == MISSING and "in region eu-west-3" in check.message()
@@ -144,13 +152,8 @@ def test_an_explicit_deny_in_the_role_is_refused_without_reading_the_resource_po
 def test_implicit_deny_reads_the_resource_policy_and_evaluates_it(aws, warnings):
     """Within one account the queue's own policy may grant what the role's policies do not. IAM's simulator cannot
     evaluate a resource policy for a role (CallerArn must be a user), so the module reads and evaluates it."""
-    queue_found(aws)
+    queue_found(aws, policy=ALLOW_ROLE)  # the existence read returned it: no second read
     simulated(aws, {("sqs:SendMessage", QUEUE): "implicitDeny"})
-    aws.stub("sqs").add_response(
-        "get_queue_attributes",
-        {"Attributes": {"Policy": ALLOW_ROLE}},
-        {"QueueUrl": QUEUE_URL, "AttributeNames": ["Policy"]},
-    )
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
     assert check.outcome == OK
 
@@ -158,7 +161,6 @@ def test_implicit_deny_reads_the_resource_policy_and_evaluates_it(aws, warnings)
 def test_implicit_deny_and_no_resource_policy_is_denied(aws, warnings):
     queue_found(aws)
     simulated(aws, {("sqs:SendMessage", QUEUE): "implicitDeny"})
-    aws.stub("sqs").add_response("get_queue_attributes", {"Attributes": {}})
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
     assert check.outcome == DENIED and "the destination has no policy that grants it" in check.message()
 
@@ -225,20 +227,20 @@ def test_resource_specific_results_are_read_too(aws, warnings):
 
 
 def test_a_read_the_caller_may_not_make_is_unverified_with_one_warning_naming_it(aws, warnings):
-    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="AccessDenied", http_status_code=403)
+    aws.stub("sqs").add_client_error("get_queue_attributes", service_error_code="AccessDenied", http_status_code=403)
     aws.stub("iam").add_client_error(
         "simulate_principal_policy", service_error_code="AccessDenied", http_status_code=403
     )
     other_queue = QUEUE + "-2"
-    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="AccessDenied", http_status_code=403)
+    aws.stub("sqs").add_client_error("get_queue_attributes", service_error_code="AccessDenied", http_status_code=403)
     checks = preflight(aws, warnings).check(
         [DestinationUse("on_failure", QUEUE, FUNCTION), DestinationUse("on_success", other_queue, FUNCTION)]
     )
     assert [c.outcome for c in checks] == [UNVERIFIED, UNVERIFIED]
     assert len(warnings) == 2  # once per missing permission, not once per destination
-    assert {"sqs:GetQueueUrl", "iam:SimulatePrincipalPolicy"} == {
+    assert {"sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy"} == {
         permission
-        for permission in ("sqs:GetQueueUrl", "iam:SimulatePrincipalPolicy")
+        for permission in ("sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy")
         for w in warnings
         if permission in w
     }
@@ -247,7 +249,9 @@ def test_a_read_the_caller_may_not_make_is_unverified_with_one_warning_naming_it
 
 def test_another_accounts_queue_that_cannot_be_seen_is_unverified_not_missing(aws, warnings):
     queue = QUEUE.replace(ACCOUNT, OTHER)
-    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400)
+    aws.stub("sqs").add_client_error(
+        "get_queue_attributes", service_error_code="QueueDoesNotExist", http_status_code=400
+    )
     simulated(aws, {("sqs:SendMessage", queue): "allowed"})  # the role's side is checked; the queue's cannot be
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == UNVERIFIED
@@ -256,7 +260,7 @@ def test_another_accounts_queue_that_cannot_be_seen_is_unverified_not_missing(aw
 
 def test_across_accounts_the_role_itself_must_allow(aws, warnings):
     queue = QUEUE.replace(ACCOUNT, OTHER)
-    aws.stub("sqs").add_response("get_queue_url", {"QueueUrl": QUEUE_URL})
+    queue_found(aws, owner=OTHER)
     simulated(aws, {("sqs:SendMessage", queue): "implicitDeny"})
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == DENIED and "needed across accounts" in check.message()
@@ -264,18 +268,16 @@ def test_across_accounts_the_role_itself_must_allow(aws, warnings):
 
 def test_across_accounts_the_destination_policy_is_simulated_with_its_owner(aws, warnings):
     queue = QUEUE.replace(ACCOUNT, OTHER)
-    aws.stub("sqs").add_response("get_queue_url", {"QueueUrl": QUEUE_URL})
+    queue_found(aws, owner=OTHER, policy=ALLOW_ROLE)
     simulated(aws, {("sqs:SendMessage", queue): "allowed"})
-    aws.stub("sqs").add_response("get_queue_attributes", {"Attributes": {"Policy": ALLOW_ROLE}})
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == OK
 
 
 def test_across_accounts_a_destination_without_a_policy_is_denied(aws, warnings):
     queue = QUEUE.replace(ACCOUNT, OTHER)
-    aws.stub("sqs").add_response("get_queue_url", {"QueueUrl": QUEUE_URL})
+    queue_found(aws, owner=OTHER)
     simulated(aws, {("sqs:SendMessage", queue): "allowed"})
-    aws.stub("sqs").add_response("get_queue_attributes", {"Attributes": {}})
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == DENIED
 
@@ -290,7 +292,9 @@ def refusal(message: str) -> AwsError:
 
 
 def test_a_refused_write_with_a_missing_destination_fails_at_once_naming_the_cause(aws, warnings):
-    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="QueueDoesNotExist", http_status_code=400)
+    aws.stub("sqs").add_client_error(
+        "get_queue_attributes", service_error_code="QueueDoesNotExist", http_status_code=400
+    )
     classify = refusal_classifier(preflight(aws, warnings), {"on_failure": QUEUE}, lambda: FUNCTION)
     with pytest.raises(AwsError) as caught:
         classify(refusal(f"The destination ARN {QUEUE} is invalid."))
@@ -312,6 +316,100 @@ def test_other_errors_are_classified_as_before(aws, warnings):
     classify = refusal_classifier(preflight(aws, warnings), {"on_failure": QUEUE}, lambda: FUNCTION)
     assert classify(AwsError("busy", "ResourceConflictException", {"message": "busy"})) is CONFLICT_REASON
     assert classify(AwsError("nope", "ValidationException", {"message": "nope"})) is None
+
+
+# ---------------------------------------------------------------------------------------------- KMS (C19)
+
+KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+DELEGATING_KEY_POLICY = json.dumps(
+    {"Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*"}]}
+)
+ROLE_KEY_POLICY = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "kms:*"}]})
+
+
+def key_described(aws, key_id="alias/orders", manager="CUSTOMER"):
+    aws.stub("kms").add_response(
+        "describe_key",
+        {"KeyMetadata": {"KeyId": KEY.rsplit("/", 1)[1], "Arn": KEY, "KeyManager": manager}},
+        {"KeyId": key_id},
+    )
+
+
+def key_policy_read(aws, policy):
+    aws.stub("kms").add_response("get_key_policy", {"Policy": policy}, {"KeyId": KEY, "PolicyName": "default"})
+
+
+@pytest.mark.parametrize(
+    ("key_policy", "iam_kms", "outcome", "detail"),
+    [
+        pytest.param(DELEGATING_KEY_POLICY, "allowed", OK, "", id="account-delegates-and-iam-allows"),
+        pytest.param(DELEGATING_KEY_POLICY, "implicitDeny", DENIED, "by its own policies", id="iam-lacks-kms"),
+        pytest.param(ROLE_KEY_POLICY, "implicitDeny", OK, "", id="key-policy-names-the-role"),
+        pytest.param(json.dumps({"Statement": []}), "allowed", DENIED, "by the key policy", id="key-policy-silent"),
+    ],
+)
+def test_an_encrypted_queue_needs_the_key_in_the_same_simulation_and_the_key_policy(
+    aws, warnings, key_policy, iam_kms, outcome, detail
+):
+    """C19: the role needs kms:GenerateDataKey and kms:Decrypt from its own policies (one simulation per role, with
+    the destination's action) and from the key policy (naming the role, or the account delegating to IAM)."""
+    queue_found(aws, key="alias/orders")
+    key_described(aws)
+    simulated(
+        aws,
+        {
+            ("kms:Decrypt", KEY): iam_kms,
+            ("kms:GenerateDataKey", KEY): iam_kms,
+            ("sqs:SendMessage", QUEUE): "allowed",
+        },
+    )
+    key_policy_read(aws, key_policy)
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
+    assert check.outcome == outcome
+    assert not check.refused  # AWS accepts the config; records are dropped at delivery (C19)
+    assert check.to_result()["key"] == KEY
+    if outcome == DENIED:
+        message = check.message()
+        assert KEY in message and ROLE in message and "kms:" in message and detail in message
+        assert "drops every record" in message and len(warnings) == 1
+
+
+def test_an_aws_managed_key_is_fine_in_the_same_account_with_no_key_reads(aws, warnings):
+    queue_found(aws, key="alias/aws/sqs")
+    key_described(aws, "alias/aws/sqs", manager="AWS")
+    simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
+    assert check.outcome == OK
+
+
+def test_one_describe_key_and_one_key_policy_per_key_for_many_destinations(aws, warnings):
+    topic_attributes = {"Attributes": {"KmsMasterKeyId": "alias/orders"}}
+    aws.stub("sns").add_response("get_topic_attributes", topic_attributes, {"TopicArn": TOPIC})
+    queue_found(aws, key="alias/orders")
+    key_described(aws)  # once: the Stubber refuses a second
+    simulated(
+        aws,
+        {
+            ("kms:Decrypt", KEY): "allowed",
+            ("kms:GenerateDataKey", KEY): "allowed",
+            ("sns:Publish", TOPIC): "allowed",
+            ("sqs:SendMessage", QUEUE): "allowed",
+        },
+    )
+    key_policy_read(aws, DELEGATING_KEY_POLICY)
+    checks = preflight(aws, warnings).check(
+        [DestinationUse("on_success", TOPIC, FUNCTION), DestinationUse("on_failure", QUEUE, FUNCTION)]
+    )
+    assert [c.outcome for c in checks] == [OK, OK]
+
+
+def test_a_caller_that_may_not_describe_keys_gets_unverified_and_one_warning(aws, warnings):
+    queue_found(aws, key="alias/orders")
+    aws.stub("kms").add_client_error("describe_key", service_error_code="AccessDeniedException", http_status_code=400)
+    simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
+    assert check.outcome == UNVERIFIED and "kms:DescribeKey" in check.message()
+    assert len(warnings) == 1 and "kms:DescribeKey" in warnings[0]
 
 
 # ---------------------------------------------------------------------------------------------- for the audit
@@ -341,11 +439,11 @@ def test_a_dead_letter_queue_is_checked_like_a_destination_in_the_same_reads(aws
 
 
 def test_the_warning_names_who_checks_and_how_to_turn_it_off(aws, warnings):
-    aws.stub("sqs").add_client_error("get_queue_url", service_error_code="AccessDenied", http_status_code=403)
+    aws.stub("sqs").add_client_error("get_queue_attributes", service_error_code="AccessDenied", http_status_code=403)
     simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
     audit = Preflight(aws, warnings.append, "Destination audit", "set check_destinations: false")
     [check] = audit.check([DestinationUse("on_failure", QUEUE, FUNCTION)])
     assert check.outcome == UNVERIFIED
     [warning] = warnings
     assert warning.startswith("Destination audit: ") and warning.endswith("or set check_destinations: false.")
-    assert "sqs:GetQueueUrl" in warning
+    assert "sqs:GetQueueAttributes" in warning

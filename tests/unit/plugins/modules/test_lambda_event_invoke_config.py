@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_config as module
@@ -228,13 +230,48 @@ def test_nothing_to_set_and_no_config_fails_without_writing(run):
 
 @pytest.mark.parametrize("check", [False, True])
 def test_only_removing_destinations_where_no_config_exists_is_ok_and_unchanged(run, check):
-    """The destination is already absent: there is nothing to do, so nothing fails and nothing is written."""
+    """The destination is already absent: there is nothing to do, so nothing fails and nothing is written. Get's 404
+    cannot tell a missing config from a missing function (C7): GetFunction tells."""
     result = present(run, check=check, on_success="", destination_config=None)
     assert not result["failed"] and result["changed"] is False
     assert result["event_invoke_config"] == {}
     result = present(run, check=check, destination_config={"on_failure": {}})
     assert not result["failed"] and result["changed"] is False
-    assert run.calls() == [GET, GET]
+    assert run.calls() == [GET, "GetFunction", GET, "GetFunction"]
+
+
+@pytest.mark.parametrize("check", [False, True])
+@pytest.mark.parametrize(
+    ("function_name", "qualifier"), [("no-such-function", None), (None, "no-such-alias")], ids=["function", "alias"]
+)
+def test_only_removing_on_a_missing_function_or_qualifier_fails_naming_it(run, check, function_name, qualifier):
+    name = function_name or fn(run)["name"]
+    result = present(run, check=check, function_name=name, qualifier=qualifier, on_failure="")
+    assert result["failed"] and not result.get("changed")
+    assert f"The function {name} or its qualifier {qualifier or '$LATEST'} does not exist" in result["msg"]
+    assert ("a real run would fail the same way" in result["msg"]) is check
+    assert run.calls() == [GET, "GetFunction"] and run.writes() == []
+
+
+def test_a_caller_that_may_not_call_get_function_gets_unverified_and_one_warning_in_check_mode(run):
+    run.emulator.set_faults(denied_actions=["lambda:GetFunction"])
+    result = present(run, check=True, on_failure=arn(run, "queue"), on_success=arn(run, "topic"))
+    assert result["changed"] is True and not result["failed"]
+    assert [(c["exists"], c["allowed"], c["outcome"]) for c in result["preflight"]] == [(True, None, "unverified")] * 2
+    assert "lambda:GetFunction" in result["preflight"][0]["message"]
+    assert len(result["warnings"]) == 1 and "lambda:GetFunction" in result["warnings"][0]
+    assert result["event_invoke_config"]["function_arn"] is None  # GetFunction gives a new config's ARN
+    assert run.writes() == []
+
+
+def test_a_refused_write_whose_diagnosis_may_not_call_get_function_still_fails_naming_the_cause(run):
+    """The existence read does not need the role: a mistyped queue is still told, with AWS's own message."""
+    run.emulator.set_faults(denied_actions=["lambda:GetFunction"])
+    queue = arn(run, "queue") + "-typo"
+    result = present(run, on_failure=queue, retry_timeout=5)
+    assert result["failed"] and "is invalid" in result["msg"] and "does not exist in region" in result["msg"]
+    assert "AccessDenied" not in result["msg"]
+    assert run.calls() == [GET, PUT, "GetFunction"]
 
 
 def test_a_missing_function_fails_with_aws_message(run):
@@ -336,7 +373,7 @@ def test_destination_propagation_errors_are_diagnosed_once_then_retried_within_r
     result = present(run, on_failure=arn(run, "queue"), retry_timeout=20)
     assert result["changed"] is True and not result["failed"]
     assert run.calls() == [GET, PUT, "GetFunction", PUT, PUT]
-    assert run.reads_elsewhere() == ["sqs:GetQueueUrl", "iam:SimulatePrincipalPolicy"]
+    assert run.reads_elsewhere() == ["sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy"]
 
 
 def test_a_conflict_that_never_clears_gives_up_at_retry_timeout_and_says_why(run):
@@ -384,7 +421,7 @@ def test_check_mode_with_a_good_destination_predicts_changed_and_reports_what_it
         ("on_failure", "ok", True, True),
     ]
     assert run.calls() == [GET, "GetFunction"]
-    assert run.reads_elsewhere() == ["sns:GetTopicAttributes", "sqs:GetQueueUrl", "iam:SimulatePrincipalPolicy"]
+    assert run.reads_elsewhere() == ["sns:GetTopicAttributes", "sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy"]
 
 
 @pytest.mark.parametrize(
@@ -443,3 +480,45 @@ def test_a_read_the_caller_may_not_make_warns_naming_the_permission_and_does_not
     [check] = result["preflight"]
     assert (check["exists"], check["allowed"], check["outcome"]) == (True, None, "unverified")
     assert len(result["warnings"]) == 1 and "iam:SimulatePrincipalPolicy" in result["warnings"][0]
+
+
+def encrypted_queue(run, name: str, key_policy: str | None = None) -> tuple[str, str]:
+    """A queue encrypted with a new customer managed key (the default key policy unless one is given)."""
+    kms = run.emulator.client("kms")
+    key = kms.create_key(**({"Policy": key_policy} if key_policy else {}))["KeyMetadata"]
+    kms.create_alias(AliasName=f"alias/{name}", TargetKeyId=key["KeyId"])
+    sqs = run.emulator.client("sqs")
+    # the queue policy lets the fixture role send: what is left to decide is the key
+    grant = {"Effect": "Allow", "Principal": {"AWS": run.world["role"]["arn"]}, "Action": "sqs:SendMessage"}
+    attributes = {"KmsMasterKeyId": f"alias/{name}", "Policy": json.dumps({"Statement": [grant]})}
+    url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"], key["Arn"]
+
+
+def test_a_queue_whose_key_the_role_may_not_use_is_reported_in_check_mode_and_accepted_by_aws(run):
+    """C19: the role may send to the queue but not use its key; AWS accepts the config and drops every record."""
+    queue, key = encrypted_queue(run, "m-encrypted-default")  # the default key policy delegates to IAM
+    run.clear()
+    result = present(run, check=True, on_failure=queue)
+    assert result["changed"] is True and not result["failed"]  # a real run would not fail either
+    [check] = result["preflight"]
+    assert check["outcome"] == "denied" and check["key"] == key
+    assert key in check["message"] and run.world["role"]["arn"] in check["message"] and "kms:" in check["message"]
+    assert any(key in warning for warning in result["warnings"])
+    assert run.reads_elsewhere() == [
+        "sqs:GetQueueAttributes",
+        "kms:DescribeKey",
+        "iam:SimulatePrincipalPolicy",
+        "kms:GetKeyPolicy",
+    ]
+    real = present(run, on_failure=queue)
+    assert real["changed"] is True and not real["failed"]
+
+
+def test_a_queue_whose_key_policy_names_the_role_is_ok(run):
+    role = run.world["role"]["arn"]
+    policy = '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "%s"}, "Action": "kms:*", "Resource": "*"}]}'
+    queue, key = encrypted_queue(run, "m-encrypted-role", policy % role)
+    result = present(run, check=True, on_failure=queue)
+    assert result["changed"] is True and not result["failed"]
+    assert [(c["outcome"], c["key"]) for c in result["preflight"]] == [("ok", key)]

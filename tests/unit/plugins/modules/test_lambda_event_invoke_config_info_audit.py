@@ -21,7 +21,6 @@ ACCOUNT = "123456789012"
 LIST = "ListFunctionEventInvokeConfigs"
 # The only calls an audit may make besides the listing: reads.
 READS = {
-    "sqs:GetQueueUrl",
     "sqs:GetQueueAttributes",
     "sns:GetTopicAttributes",
     "events:DescribeEventBus",
@@ -29,6 +28,8 @@ READS = {
     "s3:GetBucketPolicy",
     "lambda:GetPolicy",
     "iam:SimulatePrincipalPolicy",
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
 }
 
 
@@ -155,7 +156,11 @@ def test_healthy_configs_give_no_finding_and_a_shared_destination_and_role_are_r
         for d in c["destination_checks"]
     )
     assert run.calls()[0] == LIST and sorted(run.calls()[1:]) == ["GetFunction"] * 3
-    assert sorted(run.reads_elsewhere()) == ["iam:SimulatePrincipalPolicy", "sns:GetTopicAttributes", "sqs:GetQueueUrl"]
+    assert sorted(run.reads_elsewhere()) == [
+        "iam:SimulatePrincipalPolicy",
+        "sns:GetTopicAttributes",
+        "sqs:GetQueueAttributes",
+    ]
     assert result["warnings"] == []
 
 
@@ -187,7 +192,7 @@ def test_a_deleted_destination_is_missing(run, corner, half):
     assert finding["function_name"] == corner.name and finding["qualifier"] == "$LATEST"
     assert (finding["half"], finding["destination"], finding["outcome"]) == (half, queue, "missing")
     assert "does not exist in region us-east-1" in finding["message"] and "QueueDoesNotExist" in finding["message"]
-    assert run.reads_elsewhere() == ["sqs:GetQueueUrl"]  # a missing destination needs no simulation
+    assert run.reads_elsewhere() == ["sqs:GetQueueAttributes"]  # a missing destination needs no simulation
 
 
 @pytest.mark.parametrize("half", ["on_success", "on_failure"])
@@ -200,8 +205,8 @@ def test_a_role_that_lost_its_statement_is_denied(run, corner, half):
     [finding] = result["findings"]
     assert (finding["half"], finding["destination"], finding["outcome"]) == (half, queue, "denied")
     assert corner.role in finding["message"] and "sqs:SendMessage" in finding["message"]
-    # the queue has no policy of its own that could grant it instead: read, after the simulation
-    assert run.reads_elsewhere() == ["sqs:GetQueueUrl", "iam:SimulatePrincipalPolicy", "sqs:GetQueueAttributes"]
+    # the queue has no policy of its own that could grant it instead: it came with the existence read
+    assert run.reads_elsewhere() == ["sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy"]
 
 
 @pytest.mark.parametrize("half", ["on_success", "on_failure"])
@@ -249,9 +254,8 @@ def test_every_outcome_side_by_side_on_one_function_with_its_qualifiers(run, cor
         "iam:SimulatePrincipalPolicy",
         "sns:GetTopicAttributes",
         "sqs:GetQueueAttributes",
-        "sqs:GetQueueUrl",
-        "sqs:GetQueueUrl",
-        "sqs:GetQueueUrl",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueAttributes",
     ]
 
 
@@ -293,7 +297,7 @@ def test_the_region_audit_finds_each_broken_destination_among_every_function(run
     assert calls.count("GetFunction") == len(result["event_invoke_configs"])
     assert set(calls) == {"ListFunctions", LIST, "GetFunction"}
     reads = run.reads_elsewhere()
-    assert reads.count("sqs:GetQueueUrl") == len(
+    assert reads.count("sqs:GetQueueAttributes") == len(
         {d["destination"] for c in result["event_invoke_configs"] for d in c["destination_checks"]}
     )
     # the world's role, once for both functions; the corner's only destination is gone, so its role needs none
@@ -307,11 +311,11 @@ def test_reads_the_caller_may_not_make_are_unverified_with_one_warning_each_and_
     corner.put("$LATEST", on_failure=corner.queue("a"))
     corner.put("live", on_success=corner.queue("b"))
     run.clear()
-    run.emulator.set_faults(denied_actions=["sqs:GetQueueUrl", "iam:SimulatePrincipalPolicy"])
+    run.emulator.set_faults(denied_actions=["sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy"])
     result = audit(run, function_name=corner.name)
     assert [f["outcome"] for f in result["findings"]] == ["unverified", "unverified"]
     assert len(result["warnings"]) == 2  # once per permission, not once per destination
-    for permission in ("sqs:GetQueueUrl", "iam:SimulatePrincipalPolicy"):
+    for permission in ("sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy"):
         [warning] = [w for w in result["warnings"] if permission in w]
         assert warning.startswith("Destination audit: ") and warning.endswith("or set check_destinations: false.")
 
@@ -329,4 +333,5 @@ def test_a_caller_that_may_not_call_get_function_gets_unverified_checks_and_one_
     assert "lambda:GetFunction" in result["findings"][0]["message"]
     [warning] = result["warnings"]
     assert "lambda:GetFunction" in warning and "check_destinations: false" in warning
-    assert run.reads_elsewhere() == []
+    # the queue is still looked for; without a role there is nothing to simulate, and the FIFO queue is not read
+    assert run.reads_elsewhere() == ["sqs:GetQueueAttributes"]

@@ -216,6 +216,75 @@ def test_check_mode_fails_where_the_real_run_would_with_zero_writes(run):
     assert summary(predicted) == [(first, "live", "created")]
 
 
+def not_granted_queue(run) -> str:
+    """A queue that exists but that the fixture role is not granted sqs:SendMessage on."""
+    sqs = run.emulator.client("sqs")
+    url = sqs.create_queue(QueueName="m-not-granted")["QueueUrl"]
+    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+@pytest.mark.parametrize(
+    ("destination", "cause", "reads"),
+    [
+        pytest.param(lambda run: arn(run, "queue") + "-typo", "does not exist", [GET_FUNCTION], id="missing"),
+        # a denied role is this role's cause: the others' GetFunction (own quota) tells whether they share it
+        pytest.param(not_granted_queue, "is not allowed", [GET_FUNCTION] * 4, id="role-denied"),
+    ],
+)
+def test_one_refused_write_per_cause_and_one_sentence_for_it(run, destination, cause, reads):
+    first, _second = names(run)
+    bad = destination(run)
+    config = [
+        {"function_name": "m-fn-*", "on_failure": bad},
+        {"function_name": "m-fn-*", "qualifier": "live", "on_failure": bad},
+        {"function_name": first, "qualifier": "1", "on_failure": arn(run, "queue")},  # another destination goes on
+    ]
+    result = apply(run, config=config)
+    assert result["failed"]
+    assert run.calls().count(PUT) == 2  # the first write of the bad destination, and the good one
+    assert sorted(c for c in run.calls() if c != PUT) == sorted([LIST, LIST, LIST_FUNCTIONS, *reads])
+    assert summary(result) == [(first, "1", "created")]
+    assert len(result["failed_configs"]) == 4  # one item per config
+    assert result["msg"].count(cause) == 1 and "4 configs (" in result["msg"], result["msg"]
+    assert sum("not retried" in f["error"] for f in result["failed_configs"]) == 1  # the refused write's own
+    assert sum("Not written" in f["error"] for f in result["failed_configs"]) == 3
+
+
+def test_a_failure_message_names_twenty_configs_per_cause_and_counts_the_rest():
+    from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Failure
+    from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import failure_message
+
+    failures = [Failure(f"fn-{i}", "$LATEST", f"own error {i}", "The queue does not exist.") for i in range(300)]
+    failures.append(Failure("other", "live", "Throttled.", "Throttled."))
+    message = failure_message(failures)
+    assert message.startswith("300 configs (fn-0:$LATEST, ") and "fn-19:$LATEST and 280 more): The queue" in message
+    assert "fn-20:" not in message and message.endswith("1 config (other:live): Throttled.")
+    assert len(message) < 2048
+
+
+def test_only_removing_on_a_qualifier_that_does_not_exist_fails_naming_it(run):
+    first, _second = names(run)
+    config = [{"function_name": first, "qualifier": "nosuchalias", "on_failure": ""}]
+    for check in (True, False):
+        run.clear()
+        result = apply(run, check=check, config=config)
+        assert result["failed"] and "qualifier nosuchalias does not exist" in result["msg"]
+        assert run.calls() == [LIST, GET_FUNCTION] and run.writes() == []
+    # an existing qualifier with no config: nothing to do, and no failure
+    run.clear()
+    ok = apply(run, config=[{"function_name": first, "qualifier": "live", "on_failure": ""}])
+    assert not ok["failed"] and not ok["changed"] and run.calls() == [LIST, GET_FUNCTION]
+
+
+def test_a_caller_that_may_not_call_get_function_gets_unverified_checks_and_one_warning(run):
+    run.emulator.set_faults(denied_actions=["lambda:GetFunction"])
+    result = apply(run, check=True, config=[{"function_name": "m-fn-*", "on_failure": arn(run, "queue")}])
+    assert not result["failed"] and result["changed"]
+    assert [c["outcome"] for c in result["preflight"]] == ["unverified"]
+    assert [w for w in result["warnings"] if "lambda:GetFunction" in w] == result["warnings"]
+    assert len(result["warnings"]) == 1
+
+
 @pytest.mark.parametrize(
     ("params", "option"),
     [
