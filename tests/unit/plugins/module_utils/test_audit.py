@@ -1,8 +1,6 @@
 """The audit against stubbed AWS answers: each outcome on each half, the dead-letter target included, and the exact
-calls (Stubber refuses an unexpected call, and the fixture refuses an unused answer).
-
-The emulator has no DeadLetterConfig yet (moto keeps none), so the dead-letter half is proven here, from the
-GetFunction answer AWS gives.
+calls (Stubber refuses an unexpected call, and the fixture refuses an unused answer), from the answers AWS gives
+(GetFunction's DeadLetterConfig included) rather than the emulator's.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 emulator, call-exact from its request log.
 
 Each test that breaks something gets a function of its own (version 1, alias live) whose role may send to any queue
-or topic named after it, so it can delete a queue, take a statement away from the role or leave a FIFO queue as
-another tool would, without touching the shared world.
+or topic named after it, so it can delete a queue, take a statement away from the role, encrypt a queue with a key
+the role may not use, set a dead-letter queue or leave a FIFO queue as another tool would, without touching the
+shared world.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Corner:
         self.clients = fixtures.Clients(emulator.endpoint_url, REGION)
         self.queues: list[str] = []
         self.topics: list[str] = []
+        self.keys: list[str] = []
         iam = self.clients.iam
         self.role_name = f"{self.prefix}-role"
         role = iam.create_role(RoleName=self.role_name, AssumeRolePolicyDocument=json.dumps(fixtures.TRUST_POLICY))
@@ -78,6 +80,33 @@ class Corner:
         self.clients.sqs.delete_queue(QueueUrl=url)
         self.queues.remove(url)
 
+    def locked_key(self) -> str:
+        """A KMS key whose policy lets the account administer it but not use it (world.py's): whatever the role's
+        own policies say, it may not encrypt with it, so records sent to a queue on it are lost (C19)."""
+        key = fixtures.create_key(self.clients, f"alias/{self.prefix}-locked", fixtures.admin_only_key_policy(ACCOUNT))
+        self.keys.append(key["id"])
+        return key["arn"]
+
+    def encrypt(self, arn: str, key: str) -> None:
+        """Encrypt an existing queue with `key`, as someone may do long after the config was written."""
+        url = self.clients.sqs.get_queue_url(QueueName=arn.rsplit(":", 1)[1])["QueueUrl"]
+        self.clients.sqs.set_queue_attributes(QueueUrl=url, Attributes={"KmsMasterKeyId": key})
+
+    def dead_letter(self, arn: str) -> None:
+        """The function's ($LATEST's) dead-letter target; Lambda checks the role may send there (world.py)."""
+        lam = self.clients.awslambda
+        lam.update_function_configuration(FunctionName=self.name, DeadLetterConfig={"TargetArn": arn})
+        lam.get_waiter("function_updated_v2").wait(FunctionName=self.name)
+
+    def use(self, half: str, arn: str) -> None:
+        """`arn` on `half` of $LATEST: a destination of its config, or the function's dead-letter target (then the
+        config has no destination, so the dead-letter target is all there is to check)."""
+        if half == "dead_letter":
+            self.put()
+            self.dead_letter(arn)
+        else:
+            self.put(**{half: arn})
+
     def put(self, qualifier: str = "$LATEST", **halves: str) -> None:
         """A config written by another tool (boto3), which nothing here validates."""
         config = {
@@ -93,6 +122,8 @@ class Corner:
             self.clients.sqs.delete_queue(QueueUrl=url)
         for arn in self.topics:
             self.clients.sns.delete_topic(TopicArn=arn)
+        for key in self.keys:
+            self.clients.kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
         self.clients.iam.delete_role_policy(RoleName=self.role_name, PolicyName="destinations")
         self.clients.iam.delete_role(RoleName=self.role_name)
 
@@ -180,83 +211,150 @@ def test_without_check_destinations_the_result_and_the_calls_are_as_before(run):
 
 # ---------------------------------------------------------------------------------------- each breakage, each half
 
+HALVES = ["on_success", "on_failure", "dead_letter"]
 
-@pytest.mark.parametrize("half", ["on_success", "on_failure"])
-def test_a_deleted_destination_is_missing(run, corner, half):
-    queue = corner.queue("gone")
-    corner.put(**{half: queue})
-    corner.delete_queue(queue)
+
+def only_finding(result, half: str, destination: str) -> dict:
+    [finding] = result["findings"]
+    assert (finding["qualifier"], finding["half"], finding["destination"]) == ("$LATEST", half, destination)
+    return finding
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_a_healthy_destination_gives_no_finding(run, corner, half):
+    queue = corner.queue("fine")
+    corner.use(half, queue)
     run.clear()
     result = audit(run, function_name=corner.name)
-    [finding] = result["findings"]
-    assert finding["function_name"] == corner.name and finding["qualifier"] == "$LATEST"
-    assert (finding["half"], finding["destination"], finding["outcome"]) == (half, queue, "missing")
+    assert result["findings"] == [] and result["warnings"] == []
+    [entry] = result["event_invoke_configs"]
+    assert [(c["half"], c["destination"], c["outcome"]) for c in entry["destination_checks"]] == [(half, queue, "ok")]
+    assert run.calls() == [LIST, "GetFunction"]
+    assert run.reads_elsewhere() == ["sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy"]
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_a_deleted_destination_is_missing(run, corner, half):
+    queue = corner.queue("gone")
+    corner.use(half, queue)
+    corner.delete_queue(queue)
+    run.clear()
+    finding = only_finding(audit(run, function_name=corner.name), half, queue)
+    assert finding["function_name"] == corner.name and finding["outcome"] == "missing"
     assert "does not exist in region us-east-1" in finding["message"] and "QueueDoesNotExist" in finding["message"]
     assert run.reads_elsewhere() == ["sqs:GetQueueAttributes"]  # a missing destination needs no simulation
 
 
-@pytest.mark.parametrize("half", ["on_success", "on_failure"])
+@pytest.mark.parametrize("half", HALVES)
 def test_a_role_that_lost_its_statement_is_denied(run, corner, half):
     queue = corner.queue("records")
-    corner.put(**{half: queue})
+    corner.use(half, queue)
     corner.grant("other-*")  # the statement for this queue taken away after the config was written
     run.clear()
-    result = audit(run, function_name=corner.name)
-    [finding] = result["findings"]
-    assert (finding["half"], finding["destination"], finding["outcome"]) == (half, queue, "denied")
+    finding = only_finding(audit(run, function_name=corner.name), half, queue)
+    assert finding["outcome"] == "denied"
     assert corner.role in finding["message"] and "sqs:SendMessage" in finding["message"]
     # the queue has no policy of its own that could grant it instead: it came with the existence read
     assert run.reads_elsewhere() == ["sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy"]
 
 
-@pytest.mark.parametrize("half", ["on_success", "on_failure"])
+@pytest.mark.parametrize("half", HALVES)
+def test_a_queue_encrypted_later_with_a_key_the_role_may_not_use_is_denied(run, corner, half):
+    """C19: Lambda accepts it and loses every record at delivery; the key is read once (DescribeKey, its policy)
+    and its actions are asked in the role's one simulation."""
+    queue = corner.queue("sealed")
+    corner.use(half, queue)
+    key = corner.locked_key()
+    corner.encrypt(queue, key)
+    run.clear()
+    finding = only_finding(audit(run, function_name=corner.name), half, queue)
+    assert finding["outcome"] == "denied"
+    assert key in finding["message"] and corner.role in finding["message"] and "kms:" in finding["message"]
+    assert "drops every record" in finding["message"]
+    assert sorted(run.reads_elsewhere()) == [
+        "iam:SimulatePrincipalPolicy",
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "sqs:GetQueueAttributes",
+    ]
+
+
+@pytest.mark.parametrize("half", HALVES)
 def test_a_fifo_queue_left_by_another_tool_is_unsupported_without_reading_it(run, corner, half):
     fifo = corner.queue("ordered", fifo=True)
-    corner.put(**{half: fifo})  # Lambda accepts it (C11), then drops every record
+    corner.use(half, fifo)  # Lambda accepts it (C11), then drops every record
     run.clear()
-    result = audit(run, function_name=corner.name)
-    [finding] = result["findings"]
-    assert (finding["half"], finding["destination"], finding["outcome"]) == (half, fifo, "unsupported")
+    finding = only_finding(audit(run, function_name=corner.name), half, fifo)
+    assert finding["outcome"] == "unsupported"
     assert "FIFO queue" in finding["message"] and "every record is dropped" in finding["message"]
     assert run.reads_elsewhere() == []  # known from the ARN
 
 
+@pytest.mark.parametrize("half", HALVES)
+def test_a_destination_the_caller_may_not_read_is_unverified_with_a_warning(run, corner, half):
+    queue = corner.queue("hidden")
+    corner.use(half, queue)
+    run.clear()
+    run.emulator.set_faults(denied_actions=["sqs:GetQueueAttributes"])
+    result = audit(run, function_name=corner.name)
+    finding = only_finding(result, half, queue)
+    assert finding["outcome"] == "unverified" and "sqs:GetQueueAttributes" in finding["message"]
+    [warning] = result["warnings"]
+    assert "sqs:GetQueueAttributes" in warning and warning.startswith("Destination audit: ")
+
+
 def test_every_outcome_side_by_side_on_one_function_with_its_qualifiers(run, corner):
-    """One audit of a function whose qualifiers hold every kind of breakage; the healthy ones give no finding."""
+    """One audit of a function whose qualifiers (and dead-letter queue) hold every kind of breakage; the healthy
+    ones give no finding, and what several of them share is read once: the healthy queue, the role, the key."""
     healthy, gone, revoked = corner.queue("ok"), corner.queue("gone"), corner.queue("revoked")
+    sealed, sealed_dead_letter = corner.queue("enc-1"), corner.queue("enc-2")
     fifo, topic = corner.queue("x", fifo=True), corner.topic("records")
+    corner.clients.awslambda.create_alias(FunctionName=corner.name, Name="blue", FunctionVersion="1")
     corner.put("$LATEST", on_success=healthy, on_failure=gone)
+    corner.dead_letter(sealed_dead_letter)
     corner.put("live", on_success=revoked, on_failure=fifo)
     corner.put("1", on_success=topic, on_failure=healthy)
+    corner.put("blue", on_failure=sealed)
     corner.delete_queue(gone)
-    corner.grant("ok")
+    corner.grant("ok", "enc-*")
+    key = corner.locked_key()
+    corner.encrypt(sealed, key)
+    corner.encrypt(sealed_dead_letter, key)
     run.clear()
     result = audit(run, function_name=corner.name)
     outcomes = {key: check["outcome"] for key, check in checks_of(result).items()}
     assert outcomes == {
         ("$LATEST", "on_success"): "ok",
         ("$LATEST", "on_failure"): "missing",
+        ("$LATEST", "dead_letter"): "denied",  # its key
         ("1", "on_success"): "unverified",  # only the topic's default policy grants it, under a condition
         ("1", "on_failure"): "ok",
-        ("live", "on_success"): "denied",
+        ("blue", "on_failure"): "denied",  # its key
+        ("live", "on_success"): "denied",  # the role's statement
         ("live", "on_failure"): "unsupported",
     }
     assert [(f["qualifier"], f["half"], f["outcome"]) for f in result["findings"]] == [
         ("$LATEST", "on_failure", "missing"),
+        ("$LATEST", "dead_letter", "denied"),
         ("1", "on_success", "unverified"),
+        ("blue", "on_failure", "denied"),
         ("live", "on_success", "denied"),
         ("live", "on_failure", "unsupported"),
     ]
-    [warning] = result["warnings"]  # an unverified check is never silent
-    assert topic in warning
-    # the healthy queue is read once for two configs; one role, one simulation; the FIFO queue is not read
-    assert sorted(run.reads_elsewhere()) == [
-        "iam:SimulatePrincipalPolicy",
-        "sns:GetTopicAttributes",
-        "sqs:GetQueueAttributes",
-        "sqs:GetQueueAttributes",
-        "sqs:GetQueueAttributes",
-    ]
+    assert len(result["warnings"]) == 3  # never silent: the unverified topic, and each queue on the locked key
+    assert any(topic in warning for warning in result["warnings"])
+    # one read per distinct destination (not the FIFO queue), one simulation, the shared key described once
+    assert (
+        sorted(run.reads_elsewhere())
+        == [
+            "iam:SimulatePrincipalPolicy",
+            "kms:DescribeKey",
+            "kms:GetKeyPolicy",
+            "sns:GetTopicAttributes",
+        ]
+        + ["sqs:GetQueueAttributes"] * 5
+    )
+    assert run.calls()[0] == LIST and sorted(run.calls()[1:]) == ["GetFunction"] * 4
 
 
 def test_one_qualifier_is_audited_alone(run, corner):
