@@ -42,21 +42,24 @@ options:
         preflight of M(cloudops.aws_lambda.lambda_event_invoke_config) checks what a write would set.
       - Each must be a kind its half can deliver to and not a FIFO queue or topic (Lambda accepts those when a
         configuration is written, then drops every record), decided from the ARN without a read; exist where its ARN
-        says (SQS C(GetQueueUrl), SNS C(GetTopicAttributes), Lambda C(GetFunction), EventBridge
-        C(DescribeEventBus), S3 C(HeadBucket)); and be one the qualifier's execution role may deliver to
+        says (SQS C(GetQueueAttributes), SNS C(GetTopicAttributes), Lambda C(GetFunction), EventBridge
+        C(DescribeEventBus), S3 C(HeadBucket)); be one the qualifier's execution role may deliver to
         (C(iam:SimulatePrincipalPolicy), and the destination's resource policy when the role's own policies do not
-        settle it).
+        settle it); and, for a queue or topic encrypted with a KMS key, be one whose key the role may use
+        (C(kms:GenerateDataKey) and C(kms:Decrypt) in the same simulation, and the key policy).
       - Each entry of RV(event_invoke_configs) gains RV(event_invoke_configs[].destination_checks), and every check
         whose outcome is not V(ok) is listed in RV(findings).
       - Costs one C(GetFunction) per function qualifier with a configuration (the execution role and the
-        dead-letter target; C(GetFunction) has a quota of its own), one read per distinct destination, and one
-        C(iam:SimulatePrincipalPolicy) per distinct execution role, paced at 5 requests per second (IAM answers
-        from one endpoint for the whole account, shared by every tool and region).
+        dead-letter target; C(GetFunction) has a quota of its own), one read per distinct destination, one
+        C(DescribeKey) and one C(GetKeyPolicy) per distinct KMS key, and one C(iam:SimulatePrincipalPolicy) per
+        distinct execution role, paced at 5 requests per second (IAM answers from one endpoint for the whole
+        account, shared by every tool and region).
       - Reads only, and no finding fails the task. The caller needs C(lambda:GetFunction),
-        C(iam:SimulatePrincipalPolicy) and the read of each destination's service (C(sqs:GetQueueUrl),
-        C(sns:GetTopicAttributes), C(lambda:GetFunction), C(events:DescribeEventBus), C(s3:ListBucket); for
-        resource policies C(sqs:GetQueueAttributes), C(lambda:GetPolicy), C(s3:GetBucketPolicy)). A read the caller
-        may not make leaves its checks V(unverified) and warns once, naming the permission.
+        C(iam:SimulatePrincipalPolicy), the read of each destination's service (C(sqs:GetQueueAttributes),
+        C(sns:GetTopicAttributes), C(lambda:GetFunction), C(events:DescribeEventBus), C(s3:ListBucket); for resource
+        policies C(lambda:GetPolicy), C(s3:GetBucketPolicy)), and C(kms:DescribeKey) and C(kms:GetKeyPolicy) for
+        encrypted queues and topics. A read the caller may not make leaves its checks V(unverified) and warns once,
+        naming the permission.
     type: bool
     default: false
     version_added: 1.2.0
@@ -172,9 +175,9 @@ event_invoke_configs:
         outcome:
           description:
             - V(ok) it exists and the execution role may deliver to it; V(missing) it does not exist where its ARN
-              says; V(denied) the role may not deliver to it; V(unsupported) a FIFO queue or topic, or a kind the
-              half cannot deliver to; V(unverified) a read could not be made (the caller may not, or another
-              account's destination cannot be seen).
+              says; V(denied) the role may not deliver to it, or may not use the KMS key it is encrypted with;
+              V(unsupported) a FIFO queue or topic, or a kind the half cannot deliver to; V(unverified) a read could
+              not be made (the caller may not, or another account's destination cannot be seen).
           type: str
           choices: [ok, missing, denied, unsupported, unverified]
           sample: missing
@@ -183,7 +186,7 @@ event_invoke_configs:
           type: str
           sample: >-
             The on_failure destination arn:aws:sqs:eu-west-1:123456789012:my-function-failures does not exist in
-            region eu-west-1, account 123456789012 (GetQueueUrl answered QueueDoesNotExist).
+            region eu-west-1, account 123456789012 (GetQueueAttributes answered QueueDoesNotExist).
 findings:
   description:
     - Every destination check whose outcome is not V(ok), over all configurations, in the order of
