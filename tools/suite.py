@@ -363,7 +363,7 @@ def step_types() -> bool:
     log = BUILD / "types.log"
     status = run(tool(VENV, "mypy"), "--cache-dir", BUILD / "mypy-cache", cwd=LAYOUT, env=tool_env(VENV), log=log)
     packages = [ROOT / "plugins" / "module_utils", ROOT / "plugins" / "modules", ROOT / "tests" / "emulator"]
-    # mypy counts each .py file, and a package without __init__.py (module_utils, modules) as one more source
+    # mypy counts each .py file, and a package without __init__.py (module_utils) as one more source
     expected = sum(len(list(package.glob("*.py"))) + (not (package / "__init__.py").exists()) for package in packages)
     # "Success: no issues found in N source files" or "Found E errors in F files (checked N source files)"
     checked = re.search(r"(?:no issues found in|\(checked) (\d+) source files?", log.read_text())

@@ -53,7 +53,8 @@ class Change(NamedTuple):
     @property
     def key(self) -> tuple[str, str]:
         config = self.after or self.before
-        assert config is not None  # every change has a before or an after
+        if config is None:  # never: every change has a before or an after
+            raise ValueError("a change with neither a before nor an after")
         return config.key
 
 

@@ -17,10 +17,10 @@ description:
     event, and where Lambda sends records of successful and failed invocations.
   - Options not given keep their current value (unless O(purge=true)). A change is written as the whole desired
     state with C(PutFunctionEventInvokeConfig), so nothing the task did not name is lost.
-  - A run with nothing to change makes exactly one API call (two when there is no configuration and the task only
-    removes: C(GetFunction) then tells a missing function or qualifier, which fails, from one without a
-    configuration); a change makes two (one read, one write); check mode
-    only reads, and checks the destinations the change would set (see O(preflight)).
+  - A run with nothing to change makes exactly one API call (two where there is no configuration and the task only
+    removes, since C(GetFunction) then tells a missing function or qualifier, which fails, from one without a
+    configuration); a change makes two (one read, one write); check mode only reads, and checks the destinations
+    the change would set (see O(preflight)).
   - To read every configuration of a function or a region, use M(cloudops.aws_lambda.lambda_event_invoke_config_info).
 author:
   - cloudops developers (@cloudops)
