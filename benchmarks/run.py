@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/run.py calls adhoc   # some sections
     .venv/bin/python benchmarks/run.py region --functions 300 --latency-ms 20
     .venv/bin/python benchmarks/run.py configs --functions 300 --latency-ms 20 100
+    .venv/bin/python benchmarks/run.py audit --functions 300 --latency-ms 20 100
     .venv/bin/python benchmarks/run.py regions --regions 1 2 4 --per-region 30 60 90 --svg docs/performance-regions.svg
 
 Every section starts its own emulator server on 127.0.0.1 (stopped by PID) and runs the modules through the
@@ -389,6 +390,91 @@ def measured_step(emulator: Emulator, latency: int, label: str, book: Path) -> f
     return seconds
 
 
+def section_audit(args: argparse.Namespace) -> None:
+    """The destination audit of a region (lambda_event_invoke_config_info check_destinations: true) under Lambda's
+    quota, beside the floor of its List calls (GetFunction has its own quota) and the same listing without the
+    audit; then the same region with one execution role per function, where IAM's pace (5 simulations/s) decides."""
+    with Emulator() as emulator:
+        print(f"\nDestination audit: creating {args.functions} functions (half with a config)...", flush=True)
+        world = emulator.fixtures("audit", functions=args.functions)
+        client = boto3_client(emulator.endpoint)
+        kinds = [
+            ("OnFailure", world["queue"]["arn"]),
+            ("OnSuccess", world["topic"]["arn"]),
+            ("OnFailure", world["bucket"]["arn"]),
+            ("OnSuccess", world["event_bus"]["arn"]),
+        ]
+        configured = world["functions"][::2]
+        for index, function in enumerate(configured):
+            half, arn = kinds[index % len(kinds)]
+            client.put_function_event_invoke_config(
+                FunctionName=function["name"], MaximumRetryAttempts=0, DestinationConfig={half: {"Destination": arn}}
+            )
+        print(f"  {args.functions} functions, {len(configured)} configs over 4 destinations; quota {QUOTA:.0f}/s")
+        header = f"{'List':>5} {'GetFn':>5} {'other':>5} {'429s':>5} {'findings':>8} {'seconds':>8} {'floor':>6} ratio"
+        print(f"  {'latency':>7}  {'roles':9} {'run':26} {header}")
+        for latency in args.latency_ms:
+            for label, extra in (("listing only", ""), ("check_destinations: true", " check_destinations=true")):
+                audit_row(emulator, latency, "one", label, extra)
+        print(f"  giving each of the {len(configured)} configured functions a role of its own...", flush=True)
+        own_roles(emulator, client, configured, kinds)
+        for latency in args.latency_ms:
+            audit_row(emulator, latency, "per fn", "check_destinations: true", " check_destinations=true")
+    print("  List = shared-quota Lambda calls (floor = List / 15 s); GetFn = GetFunction (own quota); other = reads of")
+    print("  other services (one per distinct destination) and IAM simulations (one per distinct role, 5/s); target:")
+    print("  ratio <= 1.25 with 0 throttled calls; times include starting ansible (about 1 s)")
+
+
+def audit_row(emulator: Emulator, latency: int, roles: str, label: str, extra: str) -> None:
+    emulator.control("faults", "POST", {"throttle_rps": QUOTA, "latency_ms": latency})
+    emulator.clear()
+    seconds, result = adhoc(INFO, f"endpoint_url={emulator.endpoint}{extra}")
+    log = emulator.control("requests")["requests"]
+    emulator.control("faults", "POST", {"throttle_rps": 0, "latency_ms": 0})
+    calls = [entry for entry in log if entry["service"] == "lambda"]
+    shared = [call for call in calls if call["operation"] != "GetFunction"]
+    elsewhere = request_log.calls_elsewhere(log)
+    findings = len(result["findings"]) if "findings" in result else "-"
+    floor = len(shared) / QUOTA
+    failed = " FAILED" if result.get("failed") else ""
+    counts = f"{len(shared):>5} {len(calls) - len(shared):>5} {len(elsewhere):>5} {request_log.throttled(calls):>5}"
+    print(
+        f"  {latency:>5}ms  {roles:9} {label:26} {counts} {findings!s:>8} {seconds:>8.1f} {floor:>6.1f} "
+        f"{seconds / floor:.2f}{failed}",
+        flush=True,
+    )
+
+
+def own_roles(emulator: Emulator, client, functions: list[dict], kinds: list[tuple[str, str]]) -> None:
+    """A role per function, allowed to deliver to that function's destination."""
+    import boto3  # only this section needs it
+
+    iam = boto3.client(
+        "iam",
+        endpoint_url=emulator.endpoint,
+        region_name=REGION,
+        aws_access_key_id=ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=ENV["AWS_SECRET_ACCESS_KEY"],
+    )
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    actions = {"sqs": ["sqs:SendMessage"], "sns": ["sns:Publish"], "events": ["events:PutEvents"]}
+    for index, function in enumerate(functions):
+        arn = kinds[index % len(kinds)][1]
+        service = arn.split(":")[2]
+        resources = [arn, f"{arn}/*"] if service == "s3" else [arn]
+        allowed = actions.get(service, ["s3:PutObject", "s3:ListBucket"])
+        name = f"{function['name']}-own-role"
+        role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": allowed, "Resource": resources}]}
+        iam.put_role_policy(RoleName=name, PolicyName="destination", PolicyDocument=json.dumps(policy))
+        client.update_function_configuration(FunctionName=function["name"], Role=role)
+
+
 # ---------------------------------------------------------------------------------------------- regions at once
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2")  # the hosts of the R-region runs, in order
@@ -659,6 +745,7 @@ SECTIONS = {
     "region": section_region,
     "configs": section_configs,
     "refusals": section_refusals,
+    "audit": section_audit,
     "regions": section_regions,
 }
 

@@ -36,6 +36,19 @@ OK = "ok"
 MISSING = "missing"
 DENIED = "denied"
 UNVERIFIED = "unverified"
+UNSUPPORTED = "unsupported"  # a FIFO queue or topic, or a kind the half cannot deliver to: known from the ARN alone
+
+# The function's dead-letter queue or topic (its DeadLetterConfig), checked beside the two destinations by the audit
+# of lambda_event_invoke_config_info: Lambda delivers to it with the same role and the same permission.
+DEAD_LETTER = "dead_letter"
+# What each half can deliver to (C11); a dead-letter target is an SQS queue or an SNS topic.
+HALF_SERVICES = {
+    "on_success": ("sqs", "sns", "lambda", "events"),
+    "on_failure": ("sqs", "sns", "lambda", "events", "s3"),
+    DEAD_LETTER: ("sqs", "sns"),
+}
+# The resource part a destination of these services must start with (a function, an event bus).
+RESOURCE_PREFIXES = {"lambda": "function:", "events": "event-bus/"}
 
 KINDS = {
     "sqs": "SQS queue",
@@ -64,6 +77,42 @@ class Destination(NamedTuple):
         if self.service == "s3":
             return "(S3 bucket names are global)"
         return f"in region {self.region}, account {self.account}"
+
+
+def unsupported_reason(half: str, arn: str) -> Optional[str]:
+    """Why `half` cannot deliver to `arn`, whatever exists, or None. Pure: decided from the ARN alone, before any
+    read. A FIFO queue or topic (C11: Lambda accepts it when the config is written, then drops every record), a
+    service the half does not deliver to (S3 on success, anything but SQS and SNS as a dead-letter target), or an
+    ARN of the right service that names something else than a function or an event bus."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or not parts[5]:
+        return "it is not an ARN"
+    service, resource = parts[2], parts[5]
+    accepted = HALF_SERVICES.get(half, ())
+    if service not in accepted:
+        kinds = [_kind_phrase(s) for s in accepted]
+        either = ", ".join(kinds[:-1]) + f" or {kinds[-1]}" if len(kinds) > 1 else "".join(kinds)
+        return f"it is {_kind_phrase(service)}, and {_half_label(half)} can only be {either}"
+    if service in ("sqs", "sns") and resource.endswith(".fifo"):
+        return (
+            f"it is a FIFO {KINDS[service].split()[1]}, and Lambda cannot deliver records to FIFO queues or topics, "
+            "so every record is dropped"
+        )
+    prefix = RESOURCE_PREFIXES.get(service)
+    if prefix and not resource.startswith(prefix):
+        return f"it does not name {_kind_phrase(service)} (the resource should start with {prefix!r})"
+    return None
+
+
+def _kind_phrase(service: str) -> str:
+    kind = KINDS.get(service)
+    if kind is None:
+        return f"a resource of {service!r}"
+    return f"an {kind}" if kind[0] in "AES" else f"a {kind}"  # an SQS queue, an S3 bucket, a Lambda function
+
+
+def _half_label(half: str) -> str:
+    return "a dead-letter target" if half == DEAD_LETTER else f"an {half} destination"
 
 
 def parse_destination(arn: str) -> Destination:
@@ -124,6 +173,7 @@ class DestinationCheck(NamedTuple):
     allowed: Finding
     key: Finding = NOT_ENCRYPTED  # may the role use the destination's KMS key? (C19)
     key_arn: Optional[str] = None
+    unsupported: Optional[str] = None  # why the half cannot deliver to it at all (unsupported_reason); no read made
 
     @property
     def refused(self) -> bool:
@@ -133,6 +183,8 @@ class DestinationCheck(NamedTuple):
 
     @property
     def outcome(self) -> str:
+        if self.unsupported:
+            return UNSUPPORTED
         if self.exists.value is False:
             return MISSING
         if self.allowed.value is False or self.key.value is False:
@@ -142,8 +194,13 @@ class DestinationCheck(NamedTuple):
         return OK
 
     def message(self) -> str:
-        label = f"The {self.half} destination {self.destination.arn}"
+        if self.half == DEAD_LETTER:
+            label = f"The function's dead-letter target {self.destination.arn}"
+        else:
+            label = f"The {self.half} destination {self.destination.arn}"
         outcome = self.outcome
+        if outcome == UNSUPPORTED:
+            return f"{label} cannot receive records: {self.unsupported}."
         if outcome == MISSING:
             return f"{label} does not exist {self.destination.where()} ({self.exists.detail})."
         if outcome == DENIED and self.allowed.value is False:
@@ -159,7 +216,7 @@ class DestinationCheck(NamedTuple):
         return f"{label} exists and the function's execution role may use it."
 
     def to_result(self) -> dict[str, object]:
-        actions = [action for action, _resource in required_permissions(self.destination)]
+        actions = [] if self.unsupported else [action for action, _resource in required_permissions(self.destination)]
         return {
             "half": self.half,
             "destination": self.destination.arn,
@@ -171,6 +228,17 @@ class DestinationCheck(NamedTuple):
             "outcome": self.outcome,
             "message": self.message(),
         }
+
+
+def unsupported_check(half: str, arn: str, role: Optional[str], reason: str) -> DestinationCheck:
+    """The verdict on a destination `unsupported_reason` refuses: nothing read, nothing to read."""
+    parts = arn.split(":", 5)
+    if len(parts) == 6:  # kept whole: the name is not needed, and an unexpected resource must not fail parsing
+        destination = Destination(arn, parts[2], parts[3] or None, parts[4] or None, parts[5])
+    else:
+        destination = Destination(arn, "", None, None, arn)
+    not_read = Finding(None, f"not checked: {reason}")
+    return DestinationCheck(half, destination, role, not_read, not_read, unsupported=reason)
 
 
 def refusal_message(checks: list[DestinationCheck], check_mode: bool) -> str:

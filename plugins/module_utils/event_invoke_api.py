@@ -37,12 +37,14 @@ Classify = Callable[[Exception], Optional[RetryReason]]
 
 
 class Function(NamedTuple):
-    """What GetFunction tells about one qualifier: the identity its config would have, and its execution role."""
+    """What GetFunction tells about one qualifier: the identity its config would have, its execution role, and its
+    dead-letter queue or topic."""
 
     identity: EventInvokeConfig  # no LastModified, no settings
     role: Optional[str]
     account: Optional[str]  # None when not known (the caller may not call GetFunction)
     lacking: Optional[str] = None  # the caller's missing permission when GetFunction could not be read
+    dead_letter: Optional[str] = None  # DeadLetterConfig.TargetArn, when the qualifier's code version has one
 
 
 def unread_function(target: Target, permission: str) -> Function:
@@ -116,7 +118,8 @@ def delete_config(client: Any, target: Target, retry_timeout: float) -> bool:
 
 
 def get_function(client: Any, target: Target) -> Optional[Function]:
-    """The qualifier's identity and execution role, or None when the function or qualifier is missing.
+    """The qualifier's identity, execution role and dead-letter target, or None when the function or qualifier is
+    missing.
 
     GetFunction has its own, larger quota (100 requests/s), so this read does not spend the shared 15 requests/s
     control-plane budget. For an alias, the configuration is the one of the version the alias points to.
@@ -129,7 +132,8 @@ def get_function(client: Any, target: Target) -> Optional[Function]:
     configuration = response["Configuration"]
     function_arn = qualified_arn(configuration["FunctionArn"], target.qualifier)
     identity = EventInvokeConfig(function_arn, target.name, target.qualifier)
-    return Function(identity, configuration.get("Role"), function_arn.split(":")[4])
+    dead_letter = (configuration.get("DeadLetterConfig") or {}).get("TargetArn") or None
+    return Function(identity, configuration.get("Role"), function_arn.split(":")[4], dead_letter=dead_letter)
 
 
 def list_configs(client: Any, function_name: str) -> Optional[list[EventInvokeConfig]]:

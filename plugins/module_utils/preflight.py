@@ -50,6 +50,8 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import refusal_message
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import required_permissions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import resource_policy_decision
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_check
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_reason
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Classify
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Function
@@ -261,9 +263,17 @@ class Preflight:
     and short, so one lock around them is enough.
     """
 
-    def __init__(self, connection: Connection, warn: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        warn: Callable[[str], None],
+        name: str = "Destination preflight",
+        opt_out: str = "set preflight: never",
+    ) -> None:
         self.connection = connection
         self._warn = warn
+        self._name = name  # how warnings start, and how to turn the checks off: the audit words them its own way
+        self._opt_out = opt_out
         self._warned: set[str] = set()
         self._probes: dict[tuple[str, bool], Probe] = {}
         self._decisions: dict[tuple[str, Pair], Optional[str]] = {}
@@ -278,15 +288,23 @@ class Preflight:
 
     def verdicts(self, requests: list[DestinationUse]) -> dict[DestinationUse, DestinationCheck]:
         """The verdict on each distinct request, keyed by it. Existence first (a missing destination needs no
-        simulation), then each role once, then the verdicts."""
+        simulation), then each role once, then the verdicts. A destination `unsupported_reason` refuses (FIFO, a kind
+        the half cannot deliver to) is answered from its ARN, without a read."""
+        distinct = dict.fromkeys(requests)
+        # A FIFO queue or a kind the half cannot deliver to is known from the ARN: nothing is read for it.
+        reasons = {r: unsupported_reason(r.half, r.arn) for r in distinct}
+        unsupported = {r: unsupported_check(r.half, r.arn, r.function.role, why) for r, why in reasons.items() if why}
         with self._lock:
-            probed = {r: self._probe(parse_destination(r.arn), self._same_account(r)) for r in dict.fromkeys(requests)}
+            probed = {
+                r: self._probe(parse_destination(r.arn), self._same_account(r)) for r in distinct if not reasons[r]
+            }
             for request, found in probed.items():
                 self._key(parse_destination(request.arn), found)
             self._simulate_roles(
                 [(request, found) for request, found in probed.items() if found.exists.value is not False]
             )
-            return {request: self._check_one(request, found) for request, found in probed.items()}
+            checked = {request: self._check_one(request, found) for request, found in probed.items()}
+        return {request: unsupported.get(request) or checked[request] for request in distinct}
 
     @staticmethod
     def _same_account(request: DestinationUse) -> bool:
@@ -339,10 +357,10 @@ class Preflight:
             request.half, destination, function.role, probed.exists, allowed, key_finding_, key_arn
         )
         if check.outcome == DENIED and not check.refused:
-            self._warn_once(f"{destination.arn} {function.role}", f"Destination preflight: {check.message()}")
+            self._warn_once(f"{destination.arn} {function.role}", f"{self._name}: {check.message()}")
         if check.outcome == UNVERIFIED and not (probed.exists.lacking or allowed.lacking or check.key.lacking):
             # e.g. another account's queue the caller cannot see: not the caller's permission, still never silent
-            self._warn_once(destination.arn, f"Destination preflight: {check.message()}")
+            self._warn_once(destination.arn, f"{self._name}: {check.message()}")
         return check
 
     # -- the destination's KMS key (C19)
@@ -430,8 +448,8 @@ class Preflight:
         """Warn once per permission the caller lacks: an unchecked destination is reported, never passed silently."""
         self._warn_once(
             permission,
-            f"Destination preflight: {what}, because the caller may not call {permission} (AccessDenied). Grant "
-            f"{permission} to the credentials this task uses to have it checked, or set preflight: never.",
+            f"{self._name}: {what}, because the caller may not call {permission} (AccessDenied). Grant "
+            f"{permission} to the credentials this task uses to have it checked, or {self._opt_out}.",
         )
 
     def _warn_once(self, key: str, text: str) -> None:

@@ -131,6 +131,14 @@ def retry_write(
             sleep(delay)
 
 
+# IAM answers from one global endpoint per account, whatever the region, and shares its request quota with the console
+# and every tool of the account. AWS does not publish the rate of SimulatePrincipalPolicy, and names scheduled
+# permission audits that call it as a cause of IAM throttling ("Rate exceeded"). A region's audit needs one simulation
+# per distinct execution role; 5 per second keeps four regions of one account audited at once (job slices of a
+# fleet) at 20, and costs 1 s per 5 distinct roles.
+IAM_RATE_LIMIT = 5.0
+
+
 class RequestRateLimiter:
     """A token bucket for the requests one module run sends, shared by its threads.
 
@@ -158,6 +166,11 @@ class RequestRateLimiter:
 
     def attach(self, client: Any) -> None:
         client.meta.events.register("before-send.lambda", self._before_send)
+
+    def attach_to_session(self, session: Any, service: str) -> None:
+        """Pace every client of `service` the botocore session makes from now on (each copies the session's
+        handlers when it is made), so a client that may never be needed is not made up front."""
+        session.register(f"before-send.{service}", self._before_send)
 
     def _before_send(self, event_name: str = "", **_kwargs: Any) -> None:
         # GetFunction has a quota of its own (100 requests/s): it does not spend the shared 15.

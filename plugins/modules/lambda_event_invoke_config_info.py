@@ -18,6 +18,8 @@ description:
     functions plus one list per function, run concurrently at no more than O(rate_limit) requests per second.
   - Each entry has exactly the shape M(cloudops.aws_lambda.lambda_event_invoke_config) returns, so an entry's
     C(function_name), C(qualifier), numbers and C(destination_config) can be fed back to that module unchanged.
+  - With O(check_destinations=true) it also audits every destination it returns (and each function's dead-letter
+    target), with reads only, and lists what is broken in RV(findings).
 author:
   - cloudops developers (@cloudops)
 options:
@@ -33,6 +35,34 @@ options:
       - Only this qualifier (a version number, an alias name, or V($LATEST)). Requires O(function_name).
       - Omitted (and no qualifier inside O(function_name)) means every qualifier of the function.
     type: str
+  check_destinations:
+    description:
+      - Audit what is there. Every destination of every configuration returned, and the dead-letter queue or topic
+        of each function qualifier that has a configuration (C(DeadLetterConfig)), is checked as the destination
+        preflight of M(cloudops.aws_lambda.lambda_event_invoke_config) checks what a write would set.
+      - Each must be a kind its half can deliver to and not a FIFO queue or topic (Lambda accepts those when a
+        configuration is written, then drops every record), decided from the ARN without a read; exist where its ARN
+        says (SQS C(GetQueueAttributes), SNS C(GetTopicAttributes), Lambda C(GetFunction), EventBridge
+        C(DescribeEventBus), S3 C(HeadBucket)); be one the qualifier's execution role may deliver to
+        (C(iam:SimulatePrincipalPolicy), and the destination's resource policy when the role's own policies do not
+        settle it); and, for a queue or topic encrypted with a KMS key, be one whose key the role may use
+        (C(kms:GenerateDataKey) and C(kms:Decrypt) in the same simulation, and the key policy).
+      - Each entry of RV(event_invoke_configs) gains RV(event_invoke_configs[].destination_checks), and every check
+        whose outcome is not V(ok) is listed in RV(findings).
+      - Costs one C(GetFunction) per function qualifier with a configuration (the execution role and the
+        dead-letter target; C(GetFunction) has a quota of its own), one read per distinct destination, one
+        C(DescribeKey) and one C(GetKeyPolicy) per distinct KMS key, and one C(iam:SimulatePrincipalPolicy) per
+        distinct execution role, paced at 5 requests per second (IAM answers from one endpoint for the whole
+        account, shared by every tool and region).
+      - Reads only, and no finding fails the task. The caller needs C(lambda:GetFunction),
+        C(iam:SimulatePrincipalPolicy), the read of each destination's service (C(sqs:GetQueueAttributes),
+        C(sns:GetTopicAttributes), C(lambda:GetFunction), C(events:DescribeEventBus), C(s3:ListBucket); for resource
+        policies C(lambda:GetPolicy), C(s3:GetBucketPolicy)), and C(kms:DescribeKey) and C(kms:GetKeyPolicy) for
+        encrypted queues and topics. A read the caller may not make leaves its checks V(unverified) and warns once,
+        naming the permission.
+    type: bool
+    default: false
+    version_added: 1.2.0
 extends_documentation_fragment:
   - cloudops.aws_lambda.options.pacing
   - cloudops.aws_lambda.connection
@@ -47,6 +77,8 @@ attributes:
 notes:
   - A function or qualifier that does not exist gives an empty list, not a failure, so this module can be used to
     test for a configuration. A function deleted while a region-wide scan runs is left out.
+  - With O(check_destinations=true), a dead-letter target is checked only for function qualifiers that have an
+    asynchronous invocation configuration.
   - AWS lists configurations in no defined order; this module sorts them by function name, then qualifier.
 seealso:
   - module: cloudops.aws_lambda.lambda_event_invoke_config
@@ -69,6 +101,12 @@ EXAMPLES = r"""
     region: eu-west-1
     rate_limit: 10
   register: everything
+
+- name: Audit every destination in the region, and fail (so a scheduled job notifies) when one is broken
+  cloudops.aws_lambda.lambda_event_invoke_config_info:
+    check_destinations: true
+  register: audit
+  failed_when: audit.findings | length > 0
 
 - name: Configurations that retry failed events
   ansible.builtin.debug:
@@ -117,6 +155,74 @@ event_invoke_configs:
         on_success: {}
         on_failure:
           destination: arn:aws:sqs:eu-west-1:123456789012:my-function-failures
+    destination_checks:
+      description:
+        - The audit of each destination of the configuration and of the qualifier's dead-letter target, in the
+          order V(on_success), V(on_failure), V(dead_letter).
+      returned: when O(check_destinations=true)
+      type: list
+      elements: dict
+      version_added: 1.2.0
+      contains:
+        half:
+          description: V(on_success), V(on_failure), or V(dead_letter) (the function's C(DeadLetterConfig)).
+          type: str
+          sample: on_failure
+        destination:
+          description: The destination's ARN.
+          type: str
+          sample: arn:aws:sqs:eu-west-1:123456789012:my-function-failures
+        outcome:
+          description:
+            - V(ok) it exists and the execution role may deliver to it; V(missing) it does not exist where its ARN
+              says; V(denied) the role may not deliver to it, or may not use the KMS key it is encrypted with;
+              V(unsupported) a FIFO queue or topic, or a kind the half cannot deliver to; V(unverified) a read could
+              not be made (the caller may not, or another account's destination cannot be seen).
+          type: str
+          choices: [ok, missing, denied, unsupported, unverified]
+          sample: missing
+        message:
+          description: What was found, naming the destination, and the role when it is denied.
+          type: str
+          sample: >-
+            The on_failure destination arn:aws:sqs:eu-west-1:123456789012:my-function-failures does not exist in
+            region eu-west-1, account 123456789012 (GetQueueAttributes answered QueueDoesNotExist).
+findings:
+  description:
+    - Every destination check whose outcome is not V(ok), over all configurations, in the order of
+      RV(event_invoke_configs); V([]) when every destination checks out.
+  returned: when O(check_destinations=true)
+  type: list
+  elements: dict
+  version_added: 1.2.0
+  contains:
+    function_name:
+      description: The bare function name.
+      type: str
+      sample: my-function
+    qualifier:
+      description: The qualifier whose configuration (or dead-letter target) it is.
+      type: str
+      sample: live
+    half:
+      description: V(on_success), V(on_failure), or V(dead_letter).
+      type: str
+      sample: dead_letter
+    destination:
+      description: The destination's ARN.
+      type: str
+      sample: arn:aws:sqs:eu-west-1:123456789012:my-function-dlq.fifo
+    outcome:
+      description: V(missing), V(denied), V(unsupported) or V(unverified).
+      type: str
+      sample: unsupported
+    message:
+      description: What was found.
+      type: str
+      sample: >-
+        The function's dead-letter target arn:aws:sqs:eu-west-1:123456789012:my-function-dlq.fifo cannot receive
+        records: it is a FIFO queue, and Lambda cannot deliver records to FIFO queues or topics, so every record is
+        dropped.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -125,15 +231,20 @@ from typing import Optional
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import Audit
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import check_result
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import findings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import PACING_SPEC
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import check_pacing
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import IAM_RATE_LIMIT
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RequestRateLimiter
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.runner import run_module
 
 ARGUMENT_SPEC = {
     "function_name": {"type": "str", "aliases": ["name"]},
     "qualifier": {"type": "str"},
+    "check_destinations": {"type": "bool", "default": False},
     **PACING_SPEC,
 }
 
@@ -150,28 +261,52 @@ def validate(params: dict[str, Any]) -> tuple[Optional[core.Target], bool]:
     return target, one
 
 
-def scan_region(client: Any, concurrency: int) -> list[core.EventInvokeConfig]:
-    """Every function's configs. Functions are listed page by page while earlier pages' functions are scanned."""
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        pages = pool.map(lambda name: api.list_configs(client, name), api.list_function_names(client))
+def scan_region(client: Any, concurrency: int, audit: Optional[Audit] = None) -> list[core.EventInvokeConfig]:
+    """Every function's configs. Functions are listed page by page while earlier pages' functions are scanned; with
+    an audit, each worker also identifies its function's configs (GetFunction) as soon as they are listed."""
+
+    def scan(name: str) -> list[core.EventInvokeConfig]:
         # None: the function was deleted between ListFunctions and its list call; it has no configs to report.
-        return [config for configs in pages if configs is not None for config in configs]
+        configs = api.list_configs(client, name) or []
+        return audit.identify(configs) if audit and configs else configs
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return [config for configs in pool.map(scan, api.list_function_names(client)) for config in configs]
 
 
 def run(module: Any) -> dict[str, Any]:
     params = module.params
     target, one = validate(params)
-    client = open_connection(module, [target] if target else [], retry_mode="adaptive").lambda_client
+    connection = open_connection(module, [target] if target else [], retry_mode="adaptive")
+    client = connection.lambda_client
     if params["rate_limit"]:
         RequestRateLimiter(params["rate_limit"]).attach(client)
+    audit = None
+    if params["check_destinations"]:
+        # IAM is one endpoint per account: its own pace, apart from Lambda's (the IAM client is made only if needed).
+        RequestRateLimiter(IAM_RATE_LIMIT).attach_to_session(connection.session, "iam")
+        audit = Audit(connection, module.warn)
     if target is None:
-        configs = scan_region(client, params["concurrency"])
-    elif one:
-        config = api.get_config(client, target)
-        configs = [config] if config else []
+        configs = scan_region(client, params["concurrency"], audit)
     else:
-        configs = api.list_configs(client, target.function_name) or []
-    return {"changed": False, "event_invoke_configs": [c.to_result() for c in sorted(configs, key=lambda c: c.key)]}
+        if one:
+            config = api.get_config(client, target)
+            configs = [config] if config else []
+        else:
+            configs = api.list_configs(client, target.function_name) or []
+        if audit:
+            configs = audit.identify(configs, params["concurrency"])
+    configs.sort(key=lambda c: c.key)
+    if audit is None:
+        return {"changed": False, "event_invoke_configs": [c.to_result() for c in configs]}
+    checks = audit.checks()
+    return {
+        "changed": False,
+        "event_invoke_configs": [
+            {**c.to_result(), "destination_checks": [check_result(check) for check in checks[c.key]]} for c in configs
+        ],
+        "findings": [finding for c in configs for finding in findings(c, checks[c.key])],
+    }
 
 
 def main() -> None:

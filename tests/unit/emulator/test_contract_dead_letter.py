@@ -96,7 +96,7 @@ def test_c19_a_target_the_role_may_not_send_to_is_refused_and_nothing_is_written
         error,
         400,
         "InvalidParameterValueException",
-        "The provided execution role does not have permissions to " "call SendMessage on SQS",
+        "The provided execution role does not have permissions to call SendMessage on SQS",
     )
     assert target_of(world.lam.get_function(FunctionName=name)["Configuration"]) is None
 

@@ -414,3 +414,40 @@ def test_a_caller_that_may_not_describe_keys_gets_unverified_and_one_warning(aws
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
     assert check.outcome == UNVERIFIED and "kms:DescribeKey" in check.message()
     assert len(warnings) == 1 and "kms:DescribeKey" in warnings[0]
+
+
+# ---------------------------------------------------------------------------------------------- for the audit
+
+
+def test_a_fifo_queue_or_a_kind_the_half_cannot_use_is_unsupported_without_any_read(aws, warnings):
+    """Decided from the ARN: Stubber refuses any call, so none is made (not even the simulation of the role)."""
+    uses = [
+        DestinationUse("on_failure", QUEUE + ".fifo", FUNCTION),
+        DestinationUse("on_success", BUCKET, FUNCTION),
+        DestinationUse("dead_letter", SINK, FUNCTION),
+    ]
+    checks = preflight(aws, warnings).check(uses)
+    assert [c.outcome for c in checks] == ["unsupported"] * 3
+    assert "FIFO queue" in checks[0].message() and "dead-letter target" in checks[2].message()
+    assert warnings == []
+
+
+def test_a_dead_letter_queue_is_checked_like_a_destination_in_the_same_reads(aws, warnings):
+    """One read per destination and one simulation per role, whichever half (or dead-letter target) uses them."""
+    queue_found(aws)
+    simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
+    checks = preflight(aws, warnings).check(
+        [DestinationUse("on_failure", QUEUE, FUNCTION), DestinationUse("dead_letter", QUEUE, FUNCTION)]
+    )
+    assert [(c.half, c.outcome) for c in checks] == [("on_failure", OK), ("dead_letter", OK)]
+
+
+def test_the_warning_names_who_checks_and_how_to_turn_it_off(aws, warnings):
+    aws.stub("sqs").add_client_error("get_queue_attributes", service_error_code="AccessDenied", http_status_code=403)
+    simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
+    audit = Preflight(aws, warnings.append, "Destination audit", "set check_destinations: false")
+    [check] = audit.check([DestinationUse("on_failure", QUEUE, FUNCTION)])
+    assert check.outcome == UNVERIFIED
+    [warning] = warnings
+    assert warning.startswith("Destination audit: ") and warning.endswith("or set check_destinations: false.")
+    assert "sqs:GetQueueAttributes" in warning

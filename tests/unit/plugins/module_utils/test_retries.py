@@ -302,3 +302,44 @@ def test_the_limiter_paces_every_lambda_call_but_get_function_which_has_its_own_
     client.list_function_event_invoke_configs(FunctionName="fn")
     client.get_function_event_invoke_config(FunctionName="fn")
     assert acquired == [True, True]
+
+
+def test_a_limiter_on_the_session_paces_every_later_client_of_its_service_and_no_other():
+    """The audit paces IAM (one endpoint per account) apart from Lambda: a handler on the botocore session reaches
+    every IAM client made after it, and no Lambda client, so the Lambda List calls keep their own 15/s."""
+    import botocore.session
+    from botocore.awsrequest import AWSResponse
+
+    session = botocore.session.Session()
+    iam_limiter = RequestRateLimiter(5)
+    acquired = []
+    iam_limiter.acquire = lambda: acquired.append(True)
+    iam_limiter.attach_to_session(session, "iam")
+
+    class Body:
+        def __init__(self, text: bytes) -> None:
+            self.text = text
+
+        def stream(self, **_):
+            yield self.text
+
+    answers = {
+        "lambda": b"{}",
+        "iam": b"<SimulatePrincipalPolicyResponse><SimulatePrincipalPolicyResult/></SimulatePrincipalPolicyResponse>",
+    }
+
+    def client(service):
+        made = session.create_client(
+            service, region_name="us-east-1", aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="secret"
+        )
+        made.meta.events.register_last(
+            f"before-send.{service}", lambda request, **_: AWSResponse(request.url, 200, {}, Body(answers[service]))
+        )
+        return made
+
+    client("lambda").list_function_event_invoke_configs(FunctionName="fn")
+    assert acquired == []
+    iam = client("iam")
+    iam.simulate_principal_policy(PolicySourceArn="arn:aws:iam::123456789012:role/r", ActionNames=["sqs:SendMessage"])
+    iam.simulate_principal_policy(PolicySourceArn="arn:aws:iam::123456789012:role/r", ActionNames=["sns:Publish"])
+    assert acquired == [True, True]

@@ -1,0 +1,146 @@
+"""The audit against stubbed AWS answers: each outcome on each half, the dead-letter target included, and the exact
+calls (Stubber refuses an unexpected call, and the fixture refuses an unused answer), from the answers AWS gives
+(GetFunction's DeadLetterConfig included) rather than the emulator's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import Audit
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import check_result
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import findings
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings
+from ansible_collections.cloudops.aws_lambda.tests.unit.plugins.module_utils.test_preflight import ACCOUNT
+from ansible_collections.cloudops.aws_lambda.tests.unit.plugins.module_utils.test_preflight import QUEUE
+from ansible_collections.cloudops.aws_lambda.tests.unit.plugins.module_utils.test_preflight import REGION
+from ansible_collections.cloudops.aws_lambda.tests.unit.plugins.module_utils.test_preflight import ROLE
+from ansible_collections.cloudops.aws_lambda.tests.unit.plugins.module_utils.test_preflight import TOPIC
+from ansible_collections.cloudops.aws_lambda.tests.unit.plugins.module_utils.test_preflight import StubbedConnection
+from ansible_collections.cloudops.aws_lambda.tests.unit.plugins.module_utils.test_preflight import queue_found
+from ansible_collections.cloudops.aws_lambda.tests.unit.plugins.module_utils.test_preflight import simulated
+
+FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:fn"
+
+
+class Connection(StubbedConnection):
+    @property
+    def lambda_client(self):
+        return self.client("lambda")
+
+
+@pytest.fixture
+def aws():
+    connection = Connection()
+    yield connection
+    connection.assert_all_used()
+
+
+def config(qualifier: str = "$LATEST", **halves: str) -> EventInvokeConfig:
+    return EventInvokeConfig(f"{FUNCTION_ARN}:{qualifier}", "fn", qualifier, None, Settings(**halves))
+
+
+def function_found(aws, qualifier: str = "$LATEST", dead_letter: str | None = None, role: str = ROLE) -> None:
+    configuration = {"FunctionArn": FUNCTION_ARN, "FunctionName": "fn", "Role": role}
+    if dead_letter:
+        configuration["DeadLetterConfig"] = {"TargetArn": dead_letter}
+    aws.stub("lambda").add_response(
+        "get_function", {"Configuration": configuration}, {"FunctionName": "fn", "Qualifier": qualifier}
+    )
+
+
+# What AWS answers for each outcome of a queue (the FIFO one is never read).
+def ok(aws):
+    queue_found(aws)
+    simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
+
+
+def missing(aws):
+    aws.stub("sqs").add_client_error(
+        "get_queue_attributes", service_error_code="QueueDoesNotExist", http_status_code=400
+    )
+
+
+def denied(aws):
+    queue_found(aws)
+    simulated(aws, {("sqs:SendMessage", QUEUE): "explicitDeny"})
+
+
+def unverified(aws):
+    aws.stub("sqs").add_client_error("get_queue_attributes", service_error_code="AccessDenied", http_status_code=403)
+    simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
+
+
+def unsupported(_aws):
+    pass
+
+
+ANSWERS = {"ok": ok, "missing": missing, "denied": denied, "unverified": unverified, "unsupported": unsupported}
+
+
+@pytest.mark.parametrize("outcome", list(ANSWERS))
+@pytest.mark.parametrize("half", ["on_success", "on_failure", "dead_letter"])
+def test_each_outcome_on_each_half(aws, half, outcome):
+    destination = QUEUE + ".fifo" if outcome == "unsupported" else QUEUE
+    configured = config() if half == "dead_letter" else config(**{half: destination})
+    function_found(aws, dead_letter=destination if half == "dead_letter" else None)
+    ANSWERS[outcome](aws)
+    warnings: list[str] = []
+    audit = Audit(aws, warnings.append)
+    assert audit.identify([configured]) == [configured]
+    [check] = audit.checks()[configured.key]
+    assert (check.half, check.destination.arn, check.outcome) == (half, destination, outcome)
+    found = findings(configured, [check])
+    if outcome == "ok":
+        assert found == [] and warnings == []
+    else:
+        assert found == [{"function_name": "fn", "qualifier": "$LATEST", **check_result(check)}]
+        assert found[0]["message"].startswith(
+            "The function's dead-letter target" if half == "dead_letter" else f"The {half} destination"
+        )
+        assert (len(warnings) == 1) == (outcome == "unverified")
+
+
+def test_a_shared_destination_and_role_are_read_once_over_every_config_and_half(aws):
+    """Three qualifiers, one role: the queue used on two halves and as the dead-letter target of one qualifier is
+    read once, the topic once, and the role simulated once for both."""
+    configs = [config("$LATEST", on_failure=QUEUE), config("live", on_success=TOPIC, on_failure=QUEUE), config("1")]
+    function_found(aws, "$LATEST")
+    function_found(aws, "live", dead_letter=QUEUE)
+    function_found(aws, "1")
+    queue_found(aws)
+    aws.stub("sns").add_response("get_topic_attributes", {"Attributes": {}}, {"TopicArn": TOPIC})
+    simulated(
+        aws,
+        {
+            ("sns:Publish", QUEUE): "implicitDeny",
+            ("sns:Publish", TOPIC): "allowed",
+            ("sqs:SendMessage", QUEUE): "allowed",
+            ("sqs:SendMessage", TOPIC): "implicitDeny",
+        },
+    )
+    audit = Audit(aws, [].append)
+    assert audit.identify(configs) == configs  # one at a time: the stubbed answers come in order
+    checks = audit.checks()
+    assert {key: [(c.half, c.outcome) for c in found] for key, found in checks.items()} == {
+        ("fn", "$LATEST"): [("on_failure", "ok")],
+        ("fn", "live"): [("on_success", "ok"), ("on_failure", "ok"), ("dead_letter", "ok")],
+        ("fn", "1"): [],
+    }
+
+
+def test_a_function_deleted_since_it_was_listed_is_left_out(aws):
+    aws.stub("lambda").add_client_error(
+        "get_function", service_error_code="ResourceNotFoundException", http_status_code=404
+    )
+    audit = Audit(aws, [].append)
+    assert audit.identify([config(on_failure=QUEUE)]) == []
+    assert audit.checks() == {}
+
+
+def test_any_other_get_function_failure_is_not_hidden(aws):
+    aws.stub("lambda").add_client_error("get_function", service_error_code="ServiceException", http_status_code=500)
+    with pytest.raises(AwsError):
+        Audit(aws, [].append).identify([config(on_failure=QUEUE)])
