@@ -177,12 +177,13 @@ def build(session: nox.Session) -> None:
     with tarfile.open(TARBALL) as archive:
         members = archive.getmembers()
     # Exactly what git would commit under allow-listed top-level entries, and no link (make demo's once: a loop)
-    committed = subprocess.run(["git", "ls-files"], cwd=layout(), capture_output=True, check=True, text=True).stdout
-    expected = {path for path in committed.splitlines() if path.split("/")[0] in TARBALL_TOP}
+    listing = subprocess.run(["git", "ls-files"], cwd=layout(), capture_output=True, check=True, text=True).stdout
+    committed = set(listing.splitlines())
+    expected = {path for path in committed if path.split("/")[0] in TARBALL_TOP}
     files = {m.name for m in members if m.isfile()} - {"MANIFEST.json", "FILES.json"}
     problems = [f"{top}: not the collection's" for top in sorted({m.name.split("/")[0] for m in members} - TARBALL_TOP)]
     problems += [f"{m.name}: a link" for m in members if m.issym() or m.islnk()]
-    problems += [f"{path}: not a file git would commit" for path in sorted(files - expected)]
+    problems += [f"{path}: not a file git would commit" for path in sorted(files - committed)]
     problems += [f"{path}: committed but left out (galaxy.yml build_ignore?)" for path in sorted(expected - files)]
     if problems:
         session.error(f"{TARBALL.name}: " + "; ".join(problems))
@@ -213,9 +214,8 @@ def builder(session: nox.Session) -> None:
     """`ansible-builder create` of docs/examples' execution environment (create needs no container engine)."""
     context = BUILD / "ee"
     shutil.rmtree(context, ignore_errors=True)
-    context.mkdir(parents=True)
-    for source in (ROOT / "docs" / "examples" / "execution-environment.yml", TARBALL):
-        shutil.copy(source, context)
+    shutil.copytree(ROOT / "docs" / "examples", context)  # execution-environment.yml, and the tarball beside it
+    shutil.copy(TARBALL, context)
     command = ["ansible-builder", "create", "-f", "execution-environment.yml", "-c", "context"]
     run(session, *command, "--output-filename", "Containerfile", cwd=context)
     installs = "ansible-galaxy collection install" in (context / "context" / "Containerfile").read_text()
