@@ -40,11 +40,11 @@ nox.options.reuse_venv = "yes"  # antsibull-nox's environments (.nox/) are built
 antsibull_nox.load_antsibull_nox_toml()
 
 
-def run(session: nox.Session, *command: str | Path, cwd: Path | None = None, venv: Path = VENV, **env: str) -> str:
+def run(session: nox.Session, *command: str | Path, cwd: Path | None = None, venv: Path = VENV, **extra: str) -> str:
     """Run a command in the layout (or `cwd`), its output shown as it comes, with `venv` first on PATH, then the real
     python3.X binaries (ansible-test strips pyenv's variables: their shims fail); a non-zero exit fails the session."""
     session.log("$ " + " ".join(map(str, command)))
-    env = {**os.environ, **LAYOUT_ENV, "PATH": f"{venv / 'bin'}:{COLLECTIONS / 'pybin'}:{os.environ['PATH']}", **env}
+    env = {**os.environ, **LAYOUT_ENV, "PATH": f"{venv / 'bin'}:{COLLECTIONS / 'pybin'}:{os.environ['PATH']}", **extra}
     pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True, "errors": "replace"}
     process = subprocess.Popen(command, cwd=cwd or layout(), env=env, **pipes)
     lines = []
@@ -122,11 +122,8 @@ def units(session: nox.Session, core: str) -> None:
 def integration(session: nox.Session, core: str) -> None:
     """ansible-test integration against the emulator server; a target ansible-test skips (exit 0) fails here."""
     targets = sorted(p.name for p in (ROOT / "tests/integration/targets").iterdir() if not p.name.startswith("setup_"))
-    venv, state, ctl = (
-        bootstrap.ensure(core),
-        BUILD / "emulator",
-        ["python", "-m", f"ansible_collections.{FQCN}.tests.emulator.ctl"],
-    )
+    venv, state = bootstrap.ensure(core), BUILD / "emulator"
+    ctl = ["python", "-m", f"ansible_collections.{FQCN}.tests.emulator.ctl"]
     shutil.rmtree(state, ignore_errors=True)
     run(session, *ctl, "start", "--state-dir", state)  # on 127.0.0.1; stopped by its PID
     try:  # without this file ansible-test skips cloud/aws targets; with it, they get its keys and no environment
@@ -176,7 +173,8 @@ def build(session: nox.Session) -> None:
     run(session, "ansible-galaxy", "collection", "build", "--output-path", BUILD / "dist", cwd=ROOT)
     with tarfile.open(TARBALL) as archive:
         members = archive.getmembers()
-    # Exactly what git would commit under allow-listed top-level entries, and no link (make demo's once: a loop)
+    # Exactly what git would commit under the allow-listed top-level entries, and no link (make demo's link from
+    # build/ to the checkout once went in as one: a loop when installed).
     listing = subprocess.run(["git", "ls-files"], cwd=layout(), capture_output=True, check=True, text=True).stdout
     committed = set(listing.splitlines())
     expected = {path for path in committed if path.split("/")[0] in TARBALL_TOP}
@@ -214,7 +212,7 @@ def builder(session: nox.Session) -> None:
     """`ansible-builder create` of docs/examples' execution environment (create needs no container engine)."""
     context = BUILD / "ee"
     shutil.rmtree(context, ignore_errors=True)
-    shutil.copytree(ROOT / "docs" / "examples", context)  # execution-environment.yml, and the tarball beside it
+    shutil.copytree(ROOT / "docs" / "examples", context)  # execution-environment.yml wants the tarball beside it
     shutil.copy(TARBALL, context)
     command = ["ansible-builder", "create", "-f", "execution-environment.yml", "-c", "context"]
     run(session, *command, "--output-filename", "Containerfile", cwd=context)
