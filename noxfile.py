@@ -167,8 +167,8 @@ def docsite(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def build(session: nox.Session) -> None:
-    """The tarball as a maintainer builds it, holding exactly the allow-listed collection, installed as users do; and
-    ansible-doc renders every module from the install. The system, importer and builder sessions use both."""
+    """Build the tarball, check it holds exactly the allow-listed collection, install it, ansible-doc every module.
+    Built as a maintainer releases it, installed as users do; system, importer and builder use both."""
     shutil.rmtree(BUILD / "dist", ignore_errors=True)
     run(session, "ansible-galaxy", "collection", "build", "--output-path", BUILD / "dist", cwd=ROOT)
     with tarfile.open(TARBALL) as archive:
