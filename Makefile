@@ -1,4 +1,4 @@
-# The two commands a newcomer needs (see README.md). Everything else is in tools/.
+# The two commands a newcomer needs (see README.md). The suite is noxfile.py; the rest is in tools/.
 PYTHON ?= python3
 EMULATOR_PORT ?= 4566
 
@@ -9,14 +9,15 @@ demo:
 	$(PYTHON) tools/bootstrap.py
 	.venv/bin/python tools/demo.py
 
-## make test: the whole suite (what CI runs). The suite runs in .venv and builds .venv-min and .venv-importer
-## itself, only for the steps that use them.
+## make test: every nox session (what CI runs; `.venv/bin/nox -l` lists them), ending on `sessions: N passed, N failed`.
+## It checks as CI does (CI=true): antsibull-nox's formatters session reformats only when CI is not true.
 test:
 	$(PYTHON) tools/bootstrap.py
-	.venv/bin/python tools/suite.py
+	CI=$${CI:-true} .venv/bin/python noxfile.py
 
+## make venv: all three environments (.venv; .venv-min and .venv-importer, which the suite builds when it needs them)
 venv:
-	$(PYTHON) tools/bootstrap.py --all
+	$(PYTHON) tools/bootstrap.py dev floor importer
 
 ## make emulator: the local AWS emulator in the background on 127.0.0.1:$(EMULATOR_PORT), with sample resources;
 ## prints the exports that point the modules (and boto3, the AWS CLI) at it. make emulator-stop stops it by PID.
@@ -33,4 +34,4 @@ benchmark:
 	.venv/bin/python benchmarks/run.py
 
 clean:
-	rm -rf build .venv .venv-min .venv-importer
+	rm -rf build .venv .venv-min .venv-importer .nox

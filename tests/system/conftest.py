@@ -1,12 +1,12 @@
 """Shared fixtures of the system suite: the installed collection driven through the real `ansible` commands.
 
-Run by `tools/suite.py build system`; by hand, against the checkout itself:
+Run by `nox -s system` (after `build`); by hand, against the checkout itself:
     COLLECTION_INSTALL_PATH=<dir holding ansible_collections/cloudops/aws_lambda> \
     PYTHONPATH=<the same dir> .venv/bin/python -m pytest -n 2 tests/system
 (Without COLLECTION_INSTALL_PATH the checkout is used, through a temporary symlink farm.)
 
 Every test here runs `ansible` or `ansible-playbook` as a user would, with the collection installed where
-COLLECTION_INSTALL_PATH says (tools/suite.py installs the built tarball there), against the AWS emulator running
+COLLECTION_INSTALL_PATH says (`nox -s build` installs the built tarball there), against the AWS emulator running
 as a separate server process on 127.0.0.1. The emulator is started once per pytest(-xdist) worker and stopped by
 its PID; before each test its event invoke configs, faults and request log are cleared, so the log holds exactly
 the calls the test caused.
@@ -95,7 +95,7 @@ def _symlink_farm() -> Path:
 
 
 def _make_emulator_importable() -> None:
-    """tools/suite.py puts the collections directory on PYTHONPATH; a bare `pytest tests/system` may not."""
+    """The noxfile puts the collections directory on PYTHONPATH; a bare `pytest tests/system` may not."""
     try:
         import ansible_collections.cloudops.aws_lambda.tests.emulator  # noqa: F401  pylint: disable=unused-import
     except ImportError:
