@@ -272,13 +272,9 @@ def resource_policy_decision(policy: str, role: str, action: str, resource: str)
     and Resource/NotResource (or no Resource: the destination itself) match, with IAM's * and ? wildcards. An
     unconditional Deny wins, then a conditional one, then an unconditional Allow, then a conditional one.
     """
-    try:
-        document = json.loads(policy)
-    except ValueError:
+    statements = _statements(policy)
+    if statements is None:
         return MAYBE_DENIED
-    statements = document.get("Statement", []) if isinstance(document, dict) else []
-    if isinstance(statements, dict):
-        statements = [statements]
     found = set()
     for statement in statements:
         if isinstance(statement, dict) and _applies(statement, role, action, resource):
@@ -406,19 +402,25 @@ def key_finding(
     return Finding(True, f"may use ({_actions(pairs)})")
 
 
+def _statements(policy: str) -> Optional[list[Any]]:
+    """A policy document's statements (one given as an object is a list of one); None when it is not JSON."""
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        return None
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    return [statements] if isinstance(statements, dict) else statements
+
+
 def _actions(pairs: Any) -> str:
     return ", ".join(action for action, _resource in pairs)
 
 
 def _only(policy: str, role: str, direct: bool) -> str:
     """The key policy's statements that name the role (or everyone) directly, or those that name its account."""
-    try:
-        document = json.loads(policy)
-    except ValueError:
-        return policy
-    statements = document.get("Statement", []) if isinstance(document, dict) else []
-    if isinstance(statements, dict):
-        statements = [statements]
+    statements = _statements(policy)
+    if statements is None:
+        return policy  # unreadable: resource_policy_decision says so
     account = role.split(":")[4]
     kept = []
     for statement in statements:
