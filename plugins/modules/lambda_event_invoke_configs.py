@@ -33,7 +33,8 @@ options:
         without reshaping it. That is each item of
         RV(cloudops.aws_lambda.lambda_event_invoke_config_info#module:event_invoke_configs), of RV(gathered), and
         RV(changes[].before) or RV(changes[].after) of this module other than V({}) (which is no configuration).
-        In such an entry O(config[].function_arn) names the configuration, O(config[].last_modified) is ignored, a
+        In such an entry O(config[].function_arn) names the configuration, O(config[].last_modified) and
+        O(config[].destination_checks) are ignored, a
         V(null) number is not named (V(merged) keeps it, V(replaced) and V(overridden) unset it) and
         O(config[].destination_config) names both destinations.
       - Required, and not empty, with V(merged), V(replaced) and V(overridden), before any call. An empty list
@@ -110,6 +111,15 @@ options:
         description:
           - Ignored. Accepted so that a configuration as the modules return it is an entry as it is.
         type: str
+        version_added: 1.2.0
+      destination_checks:
+        description:
+          - Ignored. Accepted so that an item of
+            RV(cloudops.aws_lambda.lambda_event_invoke_config_info#module:event_invoke_configs) read with
+            O(cloudops.aws_lambda.lambda_event_invoke_config_info#module:check_destinations=true) is an entry as it
+            is.
+        type: list
+        elements: dict
         version_added: 1.2.0
   state:
     description:
@@ -429,7 +439,9 @@ ARGUMENT_SPEC = {
             "function_arn": {"type": "str"},
             "qualifier": {"type": "str"},
             **SETTINGS_SPEC,
-            "last_modified": {"type": "str"},  # accepted, so the modules' output is an entry as it is; ignored
+            # accepted, so the modules' output is an entry as it is; ignored
+            "last_modified": {"type": "str"},
+            "destination_checks": {"type": "list", "elements": "dict"},
         },
         "mutually_exclusive": SETTINGS_MUTUALLY_EXCLUSIVE,
     },

@@ -435,6 +435,18 @@ def test_info_output_applied_back_changes_nothing(run, state, scope, reads):
     assert result["msg"] == "3 configs: 0 created, 0 updated, 0 deleted, 3 unchanged"
 
 
+def test_audited_info_output_applied_back_changes_nothing(run):
+    """Items read with check_destinations carry destination_checks: still an entry as it is."""
+    first, _second = names(run)
+    put(run, first, on_failure=arn(run, "queue"))
+    items = run(info, function_name=first, check_destinations=True)["event_invoke_configs"]
+    assert [len(item["destination_checks"]) for item in items] == [1]
+    run.clear()
+    result = apply(run, state="overridden", scope=[first], config=items)
+    assert (result["changed"], result["failed"]) == (False, False), result.get("msg")
+    assert run.calls() == [LIST] and run.writes() == []
+
+
 def test_changes_after_applied_back_changes_nothing_and_before_undoes_the_change(run):
     """Issue 16: changes[].before and .after are config entries as they are, predicted (check mode) or real."""
     first, second = names(run)
