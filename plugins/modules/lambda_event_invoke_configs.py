@@ -176,7 +176,7 @@ notes:
     message groups them by cause.
   - The states are those of Ansible's resource modules that apply to a cloud API. V(rendered) and V(parsed) are
     not offered, because they translate between structured data and a device's native configuration text, and an
-    event invoke configuration has no such text: the API's JSON is the configuration. What V(rendered) would give
+    event invoke configuration has no such text (the API's JSON is the configuration). What V(rendered) would give
     (the configuration a task would write, without writing it) is check mode's RV(changes), and V(gathered)'s
     output is already in the shape O(config) takes.
 seealso:
