@@ -23,19 +23,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 from typing import Optional
 
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import Connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DEAD_LETTER
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import OK
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DestinationCheck
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import caller_denied
 
-GET_FUNCTION = "lambda:GetFunction"
 NAME = "Destination audit"
 OPT_OUT = "set check_destinations: false"
 
@@ -63,15 +59,8 @@ class Audit:
 
     def _identify_one(self, config: EventInvokeConfig) -> Optional[EventInvokeConfig]:
         target = Target(config.function_name, config.function_name, config.qualifier)
-        try:
-            function = api.get_function(self.client, target)
-        except AwsError as error:
-            if caller_denied(GET_FUNCTION, error) is None:
-                raise
-            # No role and no dead-letter target: the destinations are still looked for, their role checks unverified.
-            with self._lock:  # warned once, whichever worker is first
-                self.preflight.note(GET_FUNCTION, "the execution roles and dead-letter targets were not read")
-            function = api.unread_function(target, GET_FUNCTION)
+        # Denied: no role and no dead-letter target; the destinations are still looked for, role checks unverified.
+        function = self.preflight.read_function(target, "the execution roles and dead-letter targets")
         if function is None:
             return None
         uses = [DestinationUse(half, arn, function) for half, arn in config.settings.destinations().items()]

@@ -37,7 +37,6 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import NEVER
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import caller_denied
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import preflight_error
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refusal_classifier
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refused
@@ -56,9 +55,6 @@ class Change(NamedTuple):
         if config is None:  # never: every change has a before or an after
             raise ValueError("a change with neither a before nor an after")
         return config.key
-
-
-GET_FUNCTION = "lambda:GetFunction"
 
 
 class PathOptions(NamedTuple):
@@ -111,16 +107,7 @@ class ConfigPath:
         the role's checks are unverified) and one warning naming lambda:GetFunction, never a failure."""
         key = (target.name, target.qualifier)
         if key not in self._functions:
-            try:
-                self._functions[key] = api.get_function(self.client, target)
-            except AwsError as error:
-                denied = caller_denied(GET_FUNCTION, error)
-                if denied is None:
-                    raise
-                self.preflight.note(
-                    GET_FUNCTION, "the functions' execution roles (and new configs' ARNs) were not read"
-                )
-                self._functions[key] = api.unread_function(target, GET_FUNCTION)
+            self._functions[key] = self.preflight.read_function(target, "the execution roles (and new configs' ARNs)")
         return self._functions[key]
 
     # -- check

@@ -55,7 +55,10 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Classify
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Function
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import get_function
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import retryable
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import unread_function
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import DESTINATION_PROPAGATION_REASON
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import PERMISSION_PROPAGATION_REASON
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetryReason
@@ -85,6 +88,7 @@ POLICY_READS = {
     "s3": "s3:GetBucketPolicy",
 }
 SIMULATE = "iam:SimulatePrincipalPolicy"
+GET_FUNCTION = "lambda:GetFunction"
 DESCRIBE_KEY = "kms:DescribeKey"
 GET_KEY_POLICY = "kms:GetKeyPolicy"
 
@@ -280,6 +284,7 @@ class Preflight:
         self._keys: dict[tuple[Optional[str], str], Union[Key, Finding]] = {}  # (region, key id) -> key, or why not
         self._key_policies: dict[str, Optional[str]] = {}  # key ARN -> policy (None: the caller may not read it)
         self._lock = threading.Lock()
+        self._warn_lock = threading.Lock()
 
     def check(self, requests: list[DestinationUse]) -> list[DestinationCheck]:
         """The verdict on each request, in the order asked."""
@@ -444,6 +449,18 @@ class Preflight:
         resource = {pair: resource_policy_decision(text, role, *pair) for pair in pairs} if text else {}
         return permission_finding(decided, resource, same_account)
 
+    def read_function(self, target: Target, what: str) -> Optional[Function]:
+        """GetFunction of one qualifier (None when it does not exist). A caller that may not call it gets what is
+        known without it (no role, so the role's checks are unverified) and one warning naming lambda:GetFunction,
+        saying `what` was not read; never a failure."""
+        try:
+            return get_function(self.connection.lambda_client, target)
+        except AwsError as error:
+            if caller_denied(GET_FUNCTION, error) is None:
+                raise
+            self.note(GET_FUNCTION, f"{what} were not read")
+            return unread_function(target, GET_FUNCTION)
+
     def note(self, permission: str, what: str) -> None:
         """Warn once per permission the caller lacks: an unchecked destination is reported, never passed silently."""
         self._warn_once(
@@ -453,8 +470,10 @@ class Preflight:
         )
 
     def _warn_once(self, key: str, text: str) -> None:
-        if key not in self._warned:
+        with self._warn_lock:  # notes come from worker threads too (GetFunction), outside the checks' lock
+            first = key not in self._warned
             self._warned.add(key)
+        if first:
             self._warn(text)
 
 
