@@ -53,4 +53,7 @@ def test_removing_a_destination_that_is_not_set_where_no_config_exists_is_ok(ans
         outcome = ansible.adhoc(f'{{"function_name": "{name}", "on_success": ""}}', *flags, module=MODULE)
         assert outcome.status == "SUCCESS", outcome.transcript
         assert outcome.result["changed"] is False
-    assert emulator.lambda_calls() == [GET, GET]
+    # Get's 404 cannot tell a missing config from a missing function or qualifier (C7): GetFunction tells (issue 16)
+    assert emulator.lambda_calls() == [GET, "GetFunction", GET, "GetFunction"]
+    outcome = ansible.adhoc(f'{{"function_name": "{name}", "qualifier": "nope", "on_success": ""}}', module=MODULE)
+    assert outcome.status == "FAILED" and "qualifier nope does not exist" in outcome.transcript, outcome.transcript
