@@ -35,7 +35,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight impo
 NAME = "Destination audit"
 OPT_OUT = "set check_destinations: false"
 
-Key = tuple[str, str]  # (function name, qualifier)
+ConfigKey = tuple[str, str]  # (function name, qualifier); not destinations.Key, a KMS key
 
 
 class Audit:
@@ -44,7 +44,7 @@ class Audit:
     def __init__(self, connection: Connection, warn: Callable[[str], None]) -> None:
         self.client = connection.lambda_client
         self.preflight = Preflight(connection, warn, NAME, OPT_OUT)
-        self._uses: dict[Key, list[DestinationUse]] = {}
+        self._uses: dict[ConfigKey, list[DestinationUse]] = {}
         self._lock = threading.Lock()
 
     def identify(self, configs: list[EventInvokeConfig], concurrency: int = 1) -> list[EventInvokeConfig]:
@@ -70,7 +70,7 @@ class Audit:
             self._uses[config.key] = uses
         return config
 
-    def checks(self) -> dict[Key, list[DestinationCheck]]:
+    def checks(self) -> dict[ConfigKey, list[DestinationCheck]]:
         """The verdicts on every identified config's destinations, in the order on_success, on_failure,
         dead_letter: one preflight over all of them, so each destination is read and each role simulated once."""
         verdicts = self.preflight.verdicts([use for uses in self._uses.values() for use in uses])
