@@ -147,11 +147,17 @@ def _sqs(connection: Connection, destination: Destination) -> tuple[bool, Option
         EXISTENCE_READS["sqs"],
         client.get_queue_attributes,
         MISSING_CODES["sqs"],
-        QueueUrl=f"https://sqs.{destination.region}.amazonaws.com/{destination.account}/{destination.name}",
+        QueueUrl=queue_url(destination),
         AttributeNames=["Policy", "KmsMasterKeyId"],
     )
     attributes = (response or {}).get("Attributes", {})
     return response is not None, attributes.get("Policy") or "", attributes.get("KmsMasterKeyId") or None
+
+
+def queue_url(destination: Destination) -> str:
+    """The queue's URL from its ARN, in its partition's domain (amazonaws.com.cn in China, amazonaws.com elsewhere)."""
+    domain = "amazonaws.com.cn" if destination.arn.split(":")[1] == "aws-cn" else "amazonaws.com"
+    return f"https://sqs.{destination.region}.{domain}/{destination.account}/{destination.name}"
 
 
 def _sns(connection: Connection, destination: Destination) -> tuple[bool, Optional[str], Any]:

@@ -451,3 +451,17 @@ def test_the_warning_names_who_checks_and_how_to_turn_it_off(aws, warnings):
     [warning] = warnings
     assert warning.startswith("Destination audit: ") and warning.endswith("or set check_destinations: false.")
     assert "sqs:GetQueueAttributes" in warning
+
+
+@pytest.mark.parametrize(
+    ("arn", "url"),
+    [
+        (QUEUE, QUEUE_URL),
+        ("arn:aws-cn:sqs:cn-north-1:123456789012:q", "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q"),
+    ],
+)
+def test_the_queue_url_is_derived_from_the_arn_in_its_partition(arn, url):
+    from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import parse_destination
+    from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import queue_url
+
+    assert queue_url(parse_destination(arn)) == url
