@@ -27,6 +27,11 @@ from typing import Dict
 from typing import NamedTuple
 from typing import Optional
 
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import LAMBDA_FUNCTION
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import Destination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import NotADestination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import destination_for
+
 LATEST = "$LATEST"
 
 RETRY_ATTEMPTS_MIN, RETRY_ATTEMPTS_MAX = 0, 2
@@ -48,18 +53,6 @@ API_NAMES = {
     "on_failure": "OnFailure",
 }
 
-# Services Lambda accepts as asynchronous-invocation destinations. S3 is accepted for on-failure only.
-DESTINATION_SERVICES = {
-    "sqs": "an SQS queue",
-    "sns": "an SNS topic",
-    "lambda": "a Lambda function",
-    "events": "an EventBridge event bus",
-    "s3": "an S3 bucket (on_failure only)",
-}
-ON_FAILURE_ONLY_SERVICES = frozenset({"s3"})
-# Lambda accepts FIFO queues and topics when a config is written, but cannot deliver to them (C11).
-FIFO_SERVICES = {"sqs": "queue", "sns": "topic"}
-
 _NAME = r"[a-zA-Z0-9_-]+"
 _QUALIFIER = r"\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9_-]+"
 _REGION = r"(?:eusc-)?[a-z]{2}(?:-[a-z]+)+-[0-9]"
@@ -72,11 +65,6 @@ _NAME_RE = re.compile(rf"^(?P<name>{_NAME})(?::(?P<qualifier>{_QUALIFIER}))?$")
 _FUNCTION_NAME_FORMS = (_FULL_ARN_RE, _PARTIAL_ARN_RE, _NAME_RE)
 _QUALIFIER_RE = re.compile(rf"^(?:{_QUALIFIER})$")
 # Every pattern is used with fullmatch: `$` alone would accept a trailing newline (a YAML block scalar's).
-# The DestinationArn pattern of the Lambda API model, less its kafka:// alternative (event source mappings only).
-_DESTINATION_RE = re.compile(
-    rf"^arn:(?P<partition>aws[a-zA-Z0-9-]*):(?P<service>[a-zA-Z0-9-]+):(?P<region>{_REGION})?:"
-    r"(?P<account>[0-9]{12})?:(?P<resource>.+)$"
-)
 
 
 class ParameterError(ValueError):
@@ -339,9 +327,13 @@ def validate_request(request: Request, target: Optional[Target], region: Optiona
     not yet expanded), the function-as-its-own-destination check waits for the functions it names."""
     _check_range(request, "maximum_retry_attempts", RETRY_ATTEMPTS_MIN, RETRY_ATTEMPTS_MAX)
     _check_range(request, "maximum_event_age_in_seconds", EVENT_AGE_MIN, EVENT_AGE_MAX)
-    for half in DESTINATION_HALVES:
-        if request.get(half):
-            validate_destination(half, request[half], target, region)
+    refusals = [
+        refusal
+        for half in DESTINATION_HALVES
+        if request.get(half) and (refusal := destination_refusal(half, request[half], target, region))
+    ]
+    if refusals:  # both halves named in one message: one run tells every mistake
+        raise ParameterError(refusals[0].option if len(refusals) == 1 else None, " ".join(map(str, refusals)))
 
 
 def _check_range(request: Request, option: str, low: int, high: int) -> None:
@@ -351,44 +343,41 @@ def _check_range(request: Request, option: str, low: int, high: int) -> None:
 
 
 def validate_destination(half: str, arn: str, target: Optional[Target], region: Optional[str] = None) -> None:
-    """Check a destination's ARN shape and service, that it can receive records, and that it is not the function."""
+    refusal = destination_refusal(half, arn, target, region)
+    if refusal:
+        raise refusal
+
+
+def destination_refusal(
+    half: str, arn: str, target: Optional[Target], region: Optional[str] = None
+) -> Optional[ParameterError]:
+    """Why `half` cannot take `arn`, before any call: not an ARN, no kind of destination Lambda delivers to, a kind
+    the half does not take (the registry says, destination_kinds.py), or the function itself. A FIFO queue or topic
+    is not refused here: AWS accepts it at write time, so a config may already hold one, and restating it is no
+    change; a new one is refused when the write is planned (`Action.unsupported`)."""
     label = f"{half} destination"
     if len(arn) > DESTINATION_MAX_LENGTH:
-        raise ParameterError(half, f"The {label} is {len(arn)} characters long; AWS allows {DESTINATION_MAX_LENGTH}.")
-    match = _DESTINATION_RE.fullmatch(arn)
-    if match is None:
-        raise ParameterError(
-            half,
-            f'The {label} {arn!r} is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); use "" to remove it.',
-        )
-    service = match.group("service")
-    allowed = [s for s in DESTINATION_SERVICES if half == "on_failure" or s not in ON_FAILURE_ONLY_SERVICES]
-    if service not in allowed:
-        kinds = ", ".join(DESTINATION_SERVICES[s] for s in allowed)
-        reason = "S3 buckets are accepted for on_failure only" if service == "s3" else f"'{service}' is not supported"
-        raise ParameterError(half, f"The {label} {arn!r} cannot be used: {reason}. Use {kinds}.")
-    if service in FIFO_SERVICES and match.group("resource").endswith(".fifo"):
-        raise ParameterError(
-            half,
-            f"The {label} {arn!r} is a FIFO {FIFO_SERVICES[service]}. Lambda accepts it when the config is written but "
-            "cannot deliver records to FIFO queues or topics, so every record would be dropped (C11). Use a standard "
-            f"{FIFO_SERVICES[service]}.",
-        )
-    if service == "lambda" and target is not None and _is_same_function(match, target, region):
-        raise ParameterError(half, f"The {label} {arn!r} is the function itself; AWS refuses that.")
+        return ParameterError(half, f"The {label} is {len(arn)} characters long; AWS allows {DESTINATION_MAX_LENGTH}.")
+    try:
+        destination = destination_for(half, arn)
+    except NotADestination as error:
+        remove = ' Use "" to remove it.' if str(error).startswith("it is not an ARN") else ""
+        return ParameterError(half, f"The {label} {arn!r} cannot be used: {error}.{remove}")
+    if destination.kind is LAMBDA_FUNCTION and target is not None and _is_same_function(destination, target, region):
+        return ParameterError(half, f"The {label} {arn!r} is the function itself; AWS refuses that.")
+    return None
 
 
-def _is_same_function(destination: re.Match[str], target: Target, region: Optional[str]) -> bool:
+def _is_same_function(destination: Destination, target: Target, region: Optional[str]) -> bool:
     """True when a Lambda destination names the target function (any qualifier).
 
     A bare function name carries no account, so only a destination in another account with the same name
     differs; give function_name as an ARN to tell those apart.
     """
-    resource = destination.group("resource").split(":")
-    if len(resource) < 2 or resource[0] != "function" or resource[1] != target.name:
+    if destination.name.split(":")[0] != target.name:
         return False
-    same_region = destination.group("region") == (target.region or region or destination.group("region"))
-    same_account = target.account is None or destination.group("account") == target.account
+    same_region = destination.region == (target.region or region or destination.region)
+    same_account = target.account is None or destination.account == target.account
     return same_region and same_account
 
 
@@ -426,7 +415,8 @@ def new_destinations(current: Optional[EventInvokeConfig], desired: Settings) ->
     return {half: arn for half, arn in desired.destinations().items() if getattr(before, half) != arn}
 
 
-CREATED, UPDATED, REMOVED = "created", "updated", "deleted"
+# The kinds of write a plan makes, as the results name what was done (not the task's state `deleted`).
+CREATE, UPDATE, DELETE = "created", "updated", "deleted"
 
 
 class Action(NamedTuple):
@@ -439,7 +429,15 @@ class Action(NamedTuple):
 
     def new_destinations(self) -> dict[str, str]:
         """The destinations this write would set that the config does not already have on that half."""
-        return {} if self.kind == REMOVED else new_destinations(self.before, self.settings or UNSET)
+        return {} if self.kind == DELETE else new_destinations(self.before, self.settings or UNSET)
+
+
+def unproven(target: Target, current: Optional[EventInvokeConfig], written: bool, listed: bool) -> bool:
+    """Whether a qualifier must still be shown to exist: a task that names it but writes nothing where it has no
+    config changes nothing, but only if it exists, and a missing one must fail as a write would. A List of the
+    function (`listed`: it answered, so the function exists) proves $LATEST; a Get does not (C7: the same 404 for
+    no config and no function), and no config read proves a version or alias."""
+    return not written and current is None and not (listed and target.qualifier == LATEST)
 
 
 def plan_action(
@@ -449,7 +447,7 @@ def plan_action(
     changed, settings = plan(request, current, purge=purge)
     if not changed:
         return None
-    return Action(UPDATED if current else CREATED, target, current, settings)
+    return Action(UPDATE if current else CREATE, target, current, settings)
 
 
 # ---------------------------------------------------------------------------------------------- diff

@@ -288,15 +288,13 @@ event_invoke_config:
 """
 
 from typing import Any
-from typing import Optional
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import Change
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import ConfigPath
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import PathOptions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import REMOVED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import DELETE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import plan_action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import PREFLIGHT_SPEC
@@ -335,31 +333,27 @@ def run(module: Any) -> dict[str, Any]:
     path = ConfigPath(
         connection, PathOptions(module.check_mode, params["preflight"], params["retry_timeout"]), module.warn
     )
+    proofs = []
     if params["state"] == "absent":
-        action = Action(REMOVED, target, current, None) if current else None
+        action = Action(DELETE, target, current, None) if current else None
     else:
         action = plan_action(target, request, current, params["purge"])
-        if action is None and current is None:
-            path.function(target)  # nothing to write and no config: fails, naming it, if the qualifier does not exist
-    change = finish(path, action) if action else None
+        # nothing to write and no config: fails, naming it, if the function or qualifier does not exist
+        proofs = [target] if core.unproven(target, current, written=action is not None, listed=False) else []
+    decided = path.run([action] if action else [], proofs)
+    for outcome in decided.outcomes:
+        if outcome.failure:
+            raise outcome.failure
+    change = decided.outcomes[0].change if action else None
     after = change.after if change else None if action else current  # None: a Delete found it already gone
     result = {
         "changed": change is not None,
         "event_invoke_config": after.to_result() if after else {},
-        "preflight": [check.to_result() for check in path.checks(action)] if action else [],
+        "preflight": [check.to_result() for check in decided.checks],
     }
     if module._diff:  # pylint: disable=protected-access
         result["diff"] = core.diff(f"{target.name}:{target.qualifier}", current, after)
     return result
-
-
-def finish(path: ConfigPath, action: core.Action) -> Optional[Change]:
-    """The one config's path: its destinations checked when the preflight runs, then predicted or written."""
-    path.check(path.uses(action))
-    refusal = path.refusal(action)
-    if refusal:
-        raise refusal
-    return path.finish(action)
 
 
 def main() -> None:

@@ -417,7 +417,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import PathOptions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Options
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Outcome
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Converged
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import converge
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import failure_message
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
@@ -497,14 +497,14 @@ def run(module: Any) -> dict[str, Any]:
         state,
         expansion.desired,
         [config.key for config in outcome.configs],
-        [(change.key, change.action) for change in outcome.changes],
+        [(change.key, change.kind) for change in outcome.changes],
         [(failure.function_name, failure.qualifier) for failure in outcome.failures],
         options.delete_unlisted,
     )
     return report(module, state, outcome, summary)
 
 
-def report(module: Any, state: str, outcome: Outcome, summary: dict[str, int]) -> dict[str, Any]:
+def report(module: Any, state: str, outcome: Converged, summary: dict[str, int]) -> dict[str, Any]:
     result = {
         "changed": bool(outcome.changes),
         "summary": summary,
@@ -512,7 +512,7 @@ def report(module: Any, state: str, outcome: Outcome, summary: dict[str, int]) -
             {
                 "function_name": change.key[0],
                 "qualifier": change.key[1],
-                "action": change.action,
+                "action": change.kind,
                 "before": change.before.to_result() if change.before else {},
                 "after": change.after.to_result() if change.after else {},
             }
