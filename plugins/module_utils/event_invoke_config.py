@@ -11,6 +11,8 @@ Vocabulary (AWS's own):
   target    which config: a function and one qualifier ($LATEST, a version or an alias).
   Settings  the four things a config holds: maximum_retry_attempts, maximum_event_age_in_seconds, on_success,
             on_failure. None means unset (AWS applies its defaults, or sends no record).
+  Setting   one row of SETTINGS_TABLE: a setting's option, API name, kind, range, AWS default and doc line, from
+            which its parsing, API payload, result, validation, argument spec and diff are derived.
   request   the settings a task names, as a mapping of Settings field names; a destination named as "" arrives
             here as None ("remove it").
   EventInvokeConfig  one config as AWS holds it: its identity (ARN, function name, qualifier), LastModified and
@@ -34,24 +36,76 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_ki
 
 LATEST = "$LATEST"
 
-RETRY_ATTEMPTS_MIN, RETRY_ATTEMPTS_MAX = 0, 2
-EVENT_AGE_MIN, EVENT_AGE_MAX = 60, 21600
 FUNCTION_NAME_MAX_LENGTH = 256  # the API's FunctionName limit; a bare name is limited to 64 below
 NAME_MAX_LENGTH = 64
 QUALIFIER_MAX_LENGTH = 128
 DESTINATION_MAX_LENGTH = 350
 
-NUMERIC_SETTINGS = ("maximum_retry_attempts", "maximum_event_age_in_seconds")
-DESTINATION_HALVES = ("on_success", "on_failure")
-SETTINGS = NUMERIC_SETTINGS + DESTINATION_HALVES
+NUMBER, DESTINATION = "number", "destination"
+
+
+class Setting(NamedTuple):
+    """One setting of a config, as one row: reading it from AWS, sending it, returning it, validating it, its
+    argument spec and its diff all come from here, and a unit test holds each module's docs against it."""
+
+    option: str  # the module option, the Settings field and the result key
+    api_name: str  # a number's key in the API, or a destination's half of DestinationConfig
+    kind: str  # NUMBER (an int, flat) or DESTINATION (an ARN, one half of destination_config)
+    doc: str  # what every module's docs say of the option (held against them by a unit test)
+    minimum: Optional[int] = None  # a number's range, checked before any call: botocore checks only minimums
+    maximum: Optional[int] = None
+    aws_default: Optional[int] = None  # what AWS applies to an unset number, and never reports back (C3)
+
+    def from_api(self, item: dict[str, Any]) -> Any:
+        """Its value in a Get/Put/List item: unset numbers are omitted (C3), an empty half is {} (C1)."""
+        if self.kind == NUMBER:
+            return item.get(self.api_name)
+        half = (item.get("DestinationConfig") or {}).get(self.api_name) or {}
+        return half.get("Destination") or None
+
+    def to_api(self, value: Any, params: dict[str, Any]) -> None:
+        """Put `value` into a Put request. An unset number is left out (0 is a value, C1); a destination half is
+        always sent, {} for none (C11, C17)."""
+        if self.kind == NUMBER:
+            if value is not None:
+                params[self.api_name] = value
+        else:
+            params.setdefault("DestinationConfig", {})[self.api_name] = {"Destination": value} if value else {}
+
+    def to_result(self, value: Any, result: dict[str, Any]) -> None:
+        """Put `value` into the modules' result: numbers flat (None when unset), destinations nested like AWS's."""
+        if self.kind == NUMBER:
+            result[self.option] = value
+        else:
+            result.setdefault("destination_config", {})[self.option] = {"destination": value} if value else {}
+
+
+SETTINGS_TABLE = (
+    Setting(
+        "maximum_retry_attempts",
+        "MaximumRetryAttempts",
+        NUMBER,
+        "How many times Lambda retries when the function returns an error",
+        minimum=0,
+        maximum=2,
+        aws_default=2,
+    ),
+    Setting(
+        "maximum_event_age_in_seconds",
+        "MaximumEventAgeInSeconds",
+        NUMBER,
+        "The maximum age of an event Lambda sends to the function",
+        minimum=60,
+        maximum=21600,
+        aws_default=21600,
+    ),
+    Setting("on_success", "OnSuccess", DESTINATION, "The ARN of the destination for records of successful invocations"),
+    Setting("on_failure", "OnFailure", DESTINATION, "The ARN of the destination for records of failed invocations"),
+)
+SETTINGS = tuple(setting.option for setting in SETTINGS_TABLE)
+DESTINATION_HALVES = tuple(setting.option for setting in SETTINGS_TABLE if setting.kind == DESTINATION)
 # What AWS applies when a number is unset; it never reports these back (C3).
-AWS_DEFAULTS = {"maximum_retry_attempts": 2, "maximum_event_age_in_seconds": 21600}
-API_NAMES = {
-    "maximum_retry_attempts": "MaximumRetryAttempts",
-    "maximum_event_age_in_seconds": "MaximumEventAgeInSeconds",
-    "on_success": "OnSuccess",
-    "on_failure": "OnFailure",
-}
+AWS_DEFAULTS = {setting.option: setting.aws_default for setting in SETTINGS_TABLE if setting.aws_default is not None}
 
 _NAME = r"[a-zA-Z0-9_-]+"
 _QUALIFIER = r"\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9_-]+"
@@ -199,38 +253,24 @@ class Settings:
 
     @classmethod
     def from_api(cls, item: dict[str, Any]) -> Settings:
-        """From a Get/Put/List item (boto3 shape). Unset numbers are omitted by AWS (C3); an empty half is {} (C1)."""
-        halves = item.get("DestinationConfig") or {}
-        return cls(
-            maximum_retry_attempts=item.get("MaximumRetryAttempts"),
-            maximum_event_age_in_seconds=item.get("MaximumEventAgeInSeconds"),
-            on_success=(halves.get("OnSuccess") or {}).get("Destination") or None,
-            on_failure=(halves.get("OnFailure") or {}).get("Destination") or None,
-        )
+        """From a Get/Put/List item (boto3 shape)."""
+        return cls(**{setting.option: setting.from_api(item) for setting in SETTINGS_TABLE})
 
     def to_api(self) -> dict[str, Any]:
         """The settings part of a PutFunctionEventInvokeConfig request: the whole state, since Put removes what it
         omits (C4). Both halves are always sent, {} for none: AWS counts that as a destination setting, so a
         config whose every setting was removed is still a valid request (C11, C17)."""
         params: dict[str, Any] = {}
-        for number in NUMERIC_SETTINGS:
-            if getattr(self, number) is not None:  # 0 is a value (C1)
-                params[API_NAMES[number]] = getattr(self, number)
-        params["DestinationConfig"] = {
-            API_NAMES[half]: {"Destination": getattr(self, half)} if getattr(self, half) else {}
-            for half in DESTINATION_HALVES
-        }
+        for setting in SETTINGS_TABLE:
+            setting.to_api(getattr(self, setting.option), params)
         return params
 
     def to_result(self) -> dict[str, Any]:
         """The settings in the modules' result shape: numbers flat, destinations nested like AWS's."""
-        return {
-            "maximum_retry_attempts": self.maximum_retry_attempts,
-            "maximum_event_age_in_seconds": self.maximum_event_age_in_seconds,
-            "destination_config": {
-                half: {"destination": getattr(self, half)} if getattr(self, half) else {} for half in DESTINATION_HALVES
-            },
-        }
+        result: dict[str, Any] = {}
+        for setting in SETTINGS_TABLE:
+            setting.to_result(getattr(self, setting.option), result)
+        return result
 
     def merged(self, request: Request) -> Settings:
         """These settings with the named ones replaced."""
@@ -325,8 +365,8 @@ def build_request(params: dict[str, Any]) -> Request:
 def validate_request(request: Request, target: Optional[Target], region: Optional[str] = None) -> None:
     """Refuse, before any call, everything AWS is recorded to refuse for these settings. Without a target (a glob
     not yet expanded), the function-as-its-own-destination check waits for the functions it names."""
-    _check_range(request, "maximum_retry_attempts", RETRY_ATTEMPTS_MIN, RETRY_ATTEMPTS_MAX)
-    _check_range(request, "maximum_event_age_in_seconds", EVENT_AGE_MIN, EVENT_AGE_MAX)
+    for setting in SETTINGS_TABLE:
+        _check_range(request, setting)
     refusals = [
         refusal
         for half in DESTINATION_HALVES
@@ -336,10 +376,13 @@ def validate_request(request: Request, target: Optional[Target], region: Optiona
         raise ParameterError(refusals[0].option if len(refusals) == 1 else None, " ".join(map(str, refusals)))
 
 
-def _check_range(request: Request, option: str, low: int, high: int) -> None:
-    value = request.get(option)
-    if value is not None and not low <= value <= high:
-        raise ParameterError(option, f"{option} must be between {low} and {high}; got {value}.")
+def _check_range(request: Request, setting: Setting) -> None:
+    """AWS checks maximums only on the server (and botocore only minimums): refuse both before any call."""
+    value, low, high = request.get(setting.option), setting.minimum, setting.maximum
+    if value is None or low is None or high is None:  # unnamed, removed, or not a number
+        return
+    if not low <= value <= high:
+        raise ParameterError(setting.option, f"{setting.option} must be between {low} and {high}; got {value}.")
 
 
 def validate_destination(half: str, arn: str, target: Optional[Target], region: Optional[str] = None) -> None:
@@ -402,7 +445,7 @@ def plan(request: Request, current: Optional[EventInvokeConfig], purge: bool = F
             raise ParameterError(
                 None,
                 "There is no event invoke config for this function and qualifier, and the task sets nothing: give "
-                "maximum_retry_attempts, maximum_event_age_in_seconds, on_success or on_failure.",
+                f"{', '.join(SETTINGS[:-1])} or {SETTINGS[-1]}.",
             )
         return Plan(not desired.is_empty, desired)
     return Plan(desired != current.settings, desired)

@@ -48,12 +48,12 @@ options:
   maximum_retry_attempts:
     description:
       - How many times Lambda retries when the function returns an error, from V(0) to V(2).
-      - Not set on a new configuration means AWS's default (2 retries), which AWS does not report back.
+      - Not set on a new configuration means AWS's default of V(2), which AWS does not report back.
     type: int
   maximum_event_age_in_seconds:
     description:
       - The maximum age of an event Lambda sends to the function, from V(60) to V(21600) seconds.
-      - Not set on a new configuration means AWS's default (6 hours), which AWS does not report back.
+      - Not set on a new configuration means AWS's default of V(21600) (6 hours), which AWS does not report back.
     type: int
   on_success:
     description:
@@ -257,11 +257,11 @@ event_invoke_config:
       type: str
       sample: "2026-11-23T10:15:02.479000+00:00"
     maximum_retry_attempts:
-      description: Retry attempts; V(null) when not set (AWS then applies its default of 2).
+      description: Retry attempts; V(null) when not set (AWS then applies its default of V(2)).
       type: int
       sample: 1
     maximum_event_age_in_seconds:
-      description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of 21600).
+      description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of V(21600)).
       type: int
       sample: 3600
     destination_config:

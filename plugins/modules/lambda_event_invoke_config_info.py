@@ -141,16 +141,31 @@ event_invoke_configs:
       type: str
       sample: "2026-11-23T10:15:02.479000+00:00"
     maximum_retry_attempts:
-      description: Retry attempts; V(null) when not set (AWS then applies its default of 2).
+      description: Retry attempts; V(null) when not set (AWS then applies its default of V(2)).
       type: int
       sample: 0
     maximum_event_age_in_seconds:
-      description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of 21600).
+      description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of V(21600)).
       type: int
       sample: 600
     destination_config:
       description: Both destinations; a half with no destination is V({}).
       type: dict
+      contains:
+        on_success:
+          description: The on-success destination.
+          type: dict
+          contains:
+            destination:
+              description: The destination's ARN.
+              type: str
+        on_failure:
+          description: The on-failure destination.
+          type: dict
+          contains:
+            destination:
+              description: The destination's ARN.
+              type: str
       sample:
         on_success: {}
         on_failure:

@@ -24,8 +24,8 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import summarize
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import summary_message
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATE
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import DELETE
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import UPDATE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
@@ -88,7 +88,11 @@ def expanded(state, items, scope=None, listed=tuple(NAMES)):
             id="range-names-the-entry",
         ),
         pytest.param(
-            MERGED, [entry("a", on_failure=QUEUE.replace("sqs", "events"))], "config[0].on_failure", "event bus", id="kind"
+            MERGED,
+            [entry("a", on_failure=QUEUE.replace("sqs", "events"))],
+            "config[0].on_failure",
+            "event bus",
+            id="kind",
         ),
         pytest.param(MERGED, [entry("a", qualifier="bad qual")], "config[0].qualifier", "qualifier", id="qualifier"),
         pytest.param(

@@ -15,8 +15,6 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_ki
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import NotADestination
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import destination_for
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import parse_destination
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import KmsKey
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_finding
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DENIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import MISSING
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import OK
@@ -24,7 +22,9 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNVERIFIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DestinationCheck
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Finding
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import KmsKey
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import destination_named_in
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_finding
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import refusal_message
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_check
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_reason

@@ -12,22 +12,22 @@ import botocore.session
 import pytest
 from botocore.stub import Stubber
 
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import ConfigPath
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import PathOptions
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import _stop_at_refusal
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DENIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import MISSING
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import OK
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNVERIFIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Function
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import ConfigPath
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import PathOptions
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import _stop_at_refusal
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Action
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Refused
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import CONFLICT_REASON
 
