@@ -53,7 +53,7 @@ def unsupported_reason(half: str, arn: str) -> Optional[str]:
         return str(error)
 
 
-class Finding(NamedTuple):
+class Answer(NamedTuple):
     """The answer of one read: True/False, or None when it could not be made (with the permission that lacked)."""
 
     value: Optional[bool]
@@ -70,7 +70,7 @@ class KmsKey(NamedTuple):
     state: str = "Enabled"  # KeyState: only an Enabled key encrypts
 
 
-NOT_ENCRYPTED = Finding(True, "not encrypted with a KMS key")
+NOT_ENCRYPTED = Answer(True, "not encrypted with a KMS key")
 
 
 def key_permissions(key: KmsKey) -> tuple[tuple[str, str], ...]:
@@ -83,9 +83,9 @@ class DestinationCheck(NamedTuple):
     half: str
     arn: str
     role: Optional[str]
-    exists: Finding
-    allowed: Finding
-    key: Finding = NOT_ENCRYPTED  # may the role use the destination's KMS key? (C19)
+    exists: Answer
+    allowed: Answer
+    key: Answer = NOT_ENCRYPTED  # may the role use the destination's KMS key? (C19)
     key_arn: Optional[str] = None  # the key's ARN (or, when DescribeKey could not resolve it, the id its service gave)
     unsupported: Optional[str] = None  # why the half cannot deliver to it at all (unsupported_reason); no read made
     destination: Optional[Destination] = None  # None only for an ARN of no kind
@@ -156,7 +156,7 @@ def unsupported_check(half: str, arn: str, role: Optional[str], reason: str) -> 
         destination: Optional[Destination] = parse_destination(arn)
     except NotADestination:
         destination = None
-    not_read = Finding(None, f"not checked: {reason}")
+    not_read = Answer(None, f"not checked: {reason}")
     return DestinationCheck(half, arn, role, not_read, not_read, unsupported=reason, destination=destination)
 
 
@@ -205,9 +205,9 @@ def resource_policy_decision(policy: str, role: str, action: str, resource: str)
     return next((d for d in (EXPLICIT_DENY, MAYBE_DENIED, ALLOWED, MAYBE_ALLOWED) if d in found), IMPLICIT_DENY)
 
 
-def permission_finding(
+def permission_answer(
     identity: dict[tuple[str, str], str], resource: Optional[dict[tuple[str, str], str]], same_account: bool
-) -> Finding:
+) -> Answer:
     """Whether the role may deliver, from the simulator's decisions on its own policies and (when read) the
     destination policy's decisions, combined as IAM does: within one account either may allow, across accounts
     both must, and an explicit Deny in either refuses."""
@@ -218,26 +218,26 @@ def permission_finding(
         return [pair for pair in pairs if decisions.get(pair) == decision]
 
     if having(EXPLICIT_DENY, identity):
-        return Finding(False, f"is explicitly denied {_pairs(having(EXPLICIT_DENY, identity))} by its own policies")
+        return Answer(False, f"is explicitly denied {_pairs(having(EXPLICIT_DENY, identity))} by its own policies")
     if having(EXPLICIT_DENY, resource):
-        return Finding(False, f"is denied {_pairs(having(EXPLICIT_DENY, resource))} by the destination's policy")
+        return Answer(False, f"is denied {_pairs(having(EXPLICIT_DENY, resource))} by the destination's policy")
     if not same_account and any(identity[pair] != ALLOWED for pair in pairs):
         refused = [pair for pair in pairs if identity[pair] != ALLOWED]
-        return Finding(False, f"is not allowed {_pairs(refused)} by its own policies (needed across accounts)")
+        return Answer(False, f"is not allowed {_pairs(refused)} by its own policies (needed across accounts)")
     if having(MAYBE_DENIED, resource):
-        return Finding(
+        return Answer(
             None, f"the destination's policy has a conditional Deny for {_pairs(having(MAYBE_DENIED, resource))}"
         )
     granted = ALLOWED if same_account else None  # across accounts the role's Allow is not enough on its own
     settled = [pair for pair in pairs if identity[pair] == granted or resource.get(pair) == ALLOWED]
     if len(settled) == len(pairs):
-        return Finding(True, f"may {_pairs(pairs)}")
+        return Answer(True, f"may {_pairs(pairs)}")
     maybe = [pair for pair in pairs if pair not in settled and resource.get(pair) == MAYBE_ALLOWED]
     if maybe:
-        return Finding(None, f"only a conditional Allow in the destination's policy grants {_pairs(maybe)}")
+        return Answer(None, f"only a conditional Allow in the destination's policy grants {_pairs(maybe)}")
     refused = [pair for pair in pairs if pair not in settled]
     where = "or by the destination's policy" if resource else "and the destination has no policy that grants it"
-    return Finding(False, f"is not allowed {_pairs(refused)} by its own policies {where}")
+    return Answer(False, f"is not allowed {_pairs(refused)} by its own policies {where}")
 
 
 def _pairs(pairs: Any) -> str:
@@ -282,29 +282,29 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value] if value is not None else []
 
 
-def key_finding(
+def key_answer(
     key: KmsKey, identity: dict[tuple[str, str], Optional[str]], policy: Optional[str], role: str, same_account: bool
-) -> Finding:
+) -> Answer:
     """May `role` use `key` to deliver (C19)? Only an Enabled key encrypts. An AWS managed key: in the same account
     only. A customer managed key: the key policy must allow it, naming the role (enough on its own) or the account
     (which delegates to IAM: the role's own policies must then allow it too). `identity` is the simulator's
     decisions (None: not checked); `policy` the key policy (None: not read). Each detail continues "... encrypted
     with KMS key K, " in a message."""
     if key.state != "Enabled":
-        return Finding(False, f"which is {key.state}: KMS encrypts only with an Enabled key")
+        return Answer(False, f"which is {key.state}: KMS encrypts only with an Enabled key")
     who = f"which the function's execution role {role}"
     if key.aws_managed:
         if same_account:
-            return Finding(True, f"{who} may use (an AWS managed key, same account)")
-        return Finding(False, f"{who} cannot use from another account (an AWS managed key serves its own account only)")
+            return Answer(True, f"{who} may use (an AWS managed key, same account)")
+        return Answer(False, f"{who} cannot use from another account (an AWS managed key serves its own account only)")
     pairs = list(identity)
     if policy is None:
-        return Finding(None, "whose key policy was not read")
+        return Answer(None, "whose key policy was not read")
     direct = {pair: resource_policy_decision(_only(policy, role, direct=True), role, *pair) for pair in pairs}
     delegated = {pair: resource_policy_decision(_only(policy, role, direct=False), role, *pair) for pair in pairs}
     denied = [pair for pair in pairs if EXPLICIT_DENY in (direct[pair], delegated[pair])]
     if denied:
-        return Finding(False, f"{who} may not use: the key policy denies it {_actions(denied)}")
+        return Answer(False, f"{who} may not use: the key policy denies it {_actions(denied)}")
     missing = []
     for pair in pairs:
         if direct[pair] == ALLOWED:
@@ -312,17 +312,17 @@ def key_finding(
         if delegated[pair] == ALLOWED and identity[pair] == ALLOWED:
             continue
         if delegated[pair] == ALLOWED and identity[pair] is None:
-            return Finding(None, f"the role's own permissions for {_actions([pair])} on its key were not checked")
+            return Answer(None, f"the role's own permissions for {_actions([pair])} on its key were not checked")
         if MAYBE_ALLOWED in (direct[pair], delegated[pair]) or MAYBE_DENIED in (direct[pair], delegated[pair]):
-            return Finding(None, f"a conditional statement in its key policy decides {_actions([pair])}")
+            return Answer(None, f"a conditional statement in its key policy decides {_actions([pair])}")
         missing.append(pair)
     if missing:
         if all(delegated[p] == ALLOWED for p in missing):
             why = "its own policies do not allow it"
         else:
             why = "the key policy names neither the role nor its account for it"
-        return Finding(False, f"{who} may not use: {why} {_actions(missing)}")
-    return Finding(True, f"{who} may use ({_actions(pairs)})")
+        return Answer(False, f"{who} may not use: {why} {_actions(missing)}")
+    return Answer(True, f"{who} may use ({_actions(pairs)})")
 
 
 def _statements(policy: str) -> Optional[list[Any]]:

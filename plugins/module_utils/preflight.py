@@ -41,12 +41,12 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import MISSING
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import NOT_ENCRYPTED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNVERIFIED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Answer
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DestinationCheck
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Finding
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import KmsKey
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_finding
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_answer
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_permissions
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import permission_finding
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import permission_answer
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import refusal_message
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import resource_policy_decision
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_check
@@ -90,7 +90,7 @@ def caller_denied(permission: str, error: AwsError) -> Optional[CallerDenied]:
 
 
 class Probe(NamedTuple):
-    exists: Finding
+    exists: Answer
     policy: Optional[str] = None  # the resource policy, when the existence read returned it
     key_id: Optional[str] = None  # the KMS key that encrypts it, as the service names it (SQS, SNS)
 
@@ -104,14 +104,14 @@ def probe(connection: Connection, destination: Destination, same_account: bool) 
         denied = caller_denied(kind.existence_permission, error)
         if denied is None:
             raise
-        return Probe(Finding(None, f"its existence was not checked: {denied}", denied.permission))
+        return Probe(Answer(None, f"its existence was not checked: {denied}", denied.permission))
     operation = kind.existence_permission.split(":")[1]
     if read is not None:
-        return Probe(Finding(True, f"{operation} found it"), read.policy, read.key_id)
+        return Probe(Answer(True, f"{operation} found it"), read.policy, read.key_id)
     if not same_account:  # another account's resource the caller cannot see looks the same as a missing one
         detail = f"{operation} did not find it with the caller's credentials, which cannot tell it apart from one in "
-        return Probe(Finding(None, detail + f"account {destination.account} that the caller may not see"))
-    return Probe(Finding(False, f"{operation} answered {kind.missing_codes[0]}"))
+        return Probe(Answer(None, detail + f"account {destination.account} that the caller may not see"))
+    return Probe(Answer(False, f"{operation} answered {kind.missing_codes[0]}"))
 
 
 def resource_policy(connection: Connection, destination: Destination, probed: Probe) -> Optional[str]:
@@ -229,7 +229,7 @@ class Preflight:
         self._warned: set[str] = set()
         self._probes: dict[tuple[str, bool], Probe] = {}
         self._decisions: dict[tuple[str, Pair], Optional[str]] = {}
-        self._keys: dict[tuple[Optional[str], str], Union[KmsKey, Finding]] = {}  # (region, key id) -> key, or why not
+        self._keys: dict[tuple[Optional[str], str], Union[KmsKey, Answer]] = {}  # (region, key id) -> key, or why not
         self._key_policies: dict[str, Optional[str]] = {}  # key ARN -> policy (None: the caller may not read it)
         self._lock = threading.Lock()
         self._warn_lock = threading.Lock()
@@ -300,14 +300,14 @@ class Preflight:
         if probed.exists.lacking:
             self.note(probed.exists.lacking, f"the existence of {destination.arn} was not checked")
         if probed.exists.value is False:
-            allowed = Finding(None, "not checked: the destination does not exist")
+            allowed = Answer(None, "not checked: the destination does not exist")
         else:
             allowed = self._allowed(destination, function, same_account, probed)
         key = self._key(destination, probed)
-        key_finding_ = self._key_finding(key, function, same_account) if probed.exists.value else NOT_ENCRYPTED
+        key_answer_ = self._key_answer(key, function, same_account) if probed.exists.value else NOT_ENCRYPTED
         key_arn = key.arn if isinstance(key, KmsKey) else probed.key_id
         check = DestinationCheck(
-            request.half, request.arn, function.role, probed.exists, allowed, key_finding_, key_arn, None, destination
+            request.half, request.arn, function.role, probed.exists, allowed, key_answer_, key_arn, None, destination
         )
         if check.outcome in (DENIED, MISSING) and not check.refused:  # the key: AWS accepts, delivery fails
             self._warn_once(f"{destination.arn} {function.role}", f"{self._name}: {check.message()}")
@@ -318,8 +318,8 @@ class Preflight:
 
     # -- the destination's KMS key (C19)
 
-    def _key(self, destination: Destination, probed: Probe) -> Union[KmsKey, Finding, None]:
-        """The key that encrypts the destination (DescribeKey once per key), a Finding when it cannot be used or
+    def _key(self, destination: Destination, probed: Probe) -> Union[KmsKey, Answer, None]:
+        """The key that encrypts the destination (DescribeKey once per key), a Answer when it cannot be used or
         told, None when it is not encrypted with a KMS key."""
         if not probed.key_id:
             return None
@@ -329,25 +329,25 @@ class Preflight:
                 found = describe_key(self.connection, destination.region, probed.key_id)
             except CallerDenied as denied:
                 self.note(denied.permission, f"the KMS key of {destination.arn} was not checked")
-                self._keys[cache] = Finding(
+                self._keys[cache] = Answer(
                     None, f"its KMS key {probed.key_id} was not checked: {denied}", denied.permission
                 )
             else:
-                self._keys[cache] = found or Finding(
+                self._keys[cache] = found or Answer(
                     False, "which does not exist (DescribeKey answered NotFoundException)", missing=True
                 )
         return self._keys[cache]
 
-    def _key_finding(self, key: Union[KmsKey, Finding, None], function: Function, same_account: bool) -> Finding:
+    def _key_answer(self, key: Union[KmsKey, Answer, None], function: Function, same_account: bool) -> Answer:
         if key is None:
             return NOT_ENCRYPTED
-        if isinstance(key, Finding):
+        if isinstance(key, Answer):
             return key
         role = function.role
         if not role:
-            return Finding(None, "the execution role was not read", function.lacking)
+            return Answer(None, "the execution role was not read", function.lacking)
         if key.aws_managed:
-            return key_finding(key, {}, None, role, same_account)
+            return key_answer(key, {}, None, role, same_account)
         if key.arn not in self._key_policies:
             try:
                 self._key_policies[key.arn] = key_policy(self.connection, key)
@@ -356,7 +356,7 @@ class Preflight:
                 self._key_policies[key.arn] = None
         decisions = {pair: self._decisions.get((role, pair)) for pair in key_permissions(key)}
         identity = {pair: None if decision == UNSEPARATED else decision for pair, decision in decisions.items()}
-        return key_finding(key, identity, self._key_policies[key.arn], role, same_account)
+        return key_answer(key, identity, self._key_policies[key.arn], role, same_account)
 
     def _probe(self, destination: Destination, same_account: bool) -> Probe:
         key = (destination.arn, same_account)
@@ -364,24 +364,24 @@ class Preflight:
             self._probes[key] = probe(self.connection, destination, same_account)
         return self._probes[key]
 
-    def _allowed(self, destination: Destination, function: Function, same_account: bool, probed: Probe) -> Finding:
+    def _allowed(self, destination: Destination, function: Function, same_account: bool, probed: Probe) -> Answer:
         role = function.role
         if not role:
             if function.lacking:
-                return Finding(
+                return Answer(
                     None,
                     f"the execution role was not read (the caller may not call {function.lacking})",
                     function.lacking,
                 )
-            return Finding(None, "the function reports no execution role")
+            return Answer(None, "the function reports no execution role")
         pairs = destination.permissions()
         identity = {pair: self._decisions.get((role, pair)) for pair in pairs}
         if any(decision is None for decision in identity.values()):
-            return Finding(
+            return Answer(
                 None, f"the role's permissions were not checked (the caller may not call {SIMULATE})", SIMULATE
             )
         if UNSEPARATED in identity.values():
-            return Finding(
+            return Answer(
                 None, "the policy simulator did not say what the role's own policies allow in another account"
             )
         decided = {pair: str(decision) for pair, decision in identity.items()}
@@ -391,18 +391,18 @@ class Preflight:
         # EventBridge returned it with the existence read, so it is evaluated for a Deny at no cost.
         needed = (not all_allowed and not denied) if same_account else all_allowed
         if not needed and probed.policy is None:
-            return permission_finding(decided, None, same_account)
+            return permission_answer(decided, None, same_account)
         try:
             text = resource_policy(self.connection, destination, probed)
         except CallerDenied as denied_read:
             self.note(denied_read.permission, f"the resource policy of {destination.arn} was not checked")
-            return Finding(
+            return Answer(
                 None, f"the destination's resource policy was not checked: {denied_read}", denied_read.permission
             )
         if text is None:
-            return Finding(None, "the destination's resource policy was not read: the destination was not found")
+            return Answer(None, "the destination's resource policy was not read: the destination was not found")
         resource = {pair: resource_policy_decision(text, role, *pair) for pair in pairs} if text else {}
-        return permission_finding(decided, resource, same_account)
+        return permission_answer(decided, resource, same_account)
 
     def existence(self, destination: Destination) -> Probe:
         """A destination's existence read alone (made once, and kept for the checks): what a default real run reads

@@ -20,11 +20,11 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import OK
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNSUPPORTED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNVERIFIED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Answer
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DestinationCheck
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Finding
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import KmsKey
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import destination_named_in
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_finding
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_answer
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import refusal_message
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_check
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_reason
@@ -77,8 +77,8 @@ def check(exists, allowed, arn=QUEUE) -> DestinationCheck:
         "on_failure",
         arn,
         ROLE,
-        Finding(exists, "exists-detail"),
-        Finding(allowed, "allowed-detail"),
+        Answer(exists, "exists-detail"),
+        Answer(allowed, "allowed-detail"),
         destination=parse_destination(arn),
     )
 
@@ -276,13 +276,13 @@ def test_two_refusals_name_the_form_lambda_wants():
 # ---------------------------------------------------------------------------------------------- verdicts on keys
 
 
-def key_check(key: Finding) -> DestinationCheck:
+def key_check(key: Answer) -> DestinationCheck:
     return check(True, True)._replace(key=key, key_arn="arn:aws:kms:eu-west-1:123456789012:key/k")
 
 
 def test_a_key_that_is_not_enabled_is_denied_naming_its_state_and_the_write_is_not_refused():
     key = KmsKey("arn:aws:kms:eu-west-1:123456789012:key/k", aws_managed=False, state="Disabled")
-    finding = key_finding(key, {}, None, ROLE, same_account=True)
+    finding = key_answer(key, {}, None, ROLE, same_account=True)
     verdict = key_check(finding)
     assert (verdict.outcome, verdict.refused) == (DENIED, False)
     assert "which is Disabled: KMS encrypts only with an Enabled key. Lambda accepts" in verdict.message()
@@ -290,7 +290,7 @@ def test_a_key_that_is_not_enabled_is_denied_naming_its_state_and_the_write_is_n
 
 
 def test_a_key_that_does_not_exist_is_missing_in_one_sentence_per_fact():
-    verdict = key_check(Finding(False, "which does not exist (DescribeKey answered NotFoundException)", missing=True))
+    verdict = key_check(Answer(False, "which does not exist (DescribeKey answered NotFoundException)", missing=True))
     assert (verdict.outcome, verdict.refused) == (MISSING, False)
     assert verdict.message() == (
         f"The on_failure destination {QUEUE} is encrypted with KMS key arn:aws:kms:eu-west-1:123456789012:key/k, "
@@ -300,5 +300,5 @@ def test_a_key_that_does_not_exist_is_missing_in_one_sentence_per_fact():
 
 
 def test_a_key_the_role_may_use_leaves_allowed_as_the_role_decided():
-    assert key_check(Finding(True, "may use")).to_result()["allowed"] is True
-    assert key_check(Finding(False, "may not use")).to_result()["allowed"] is False
+    assert key_check(Answer(True, "may use")).to_result()["allowed"] is True
+    assert key_check(Answer(False, "may not use")).to_result()["allowed"] is False
