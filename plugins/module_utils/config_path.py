@@ -289,7 +289,7 @@ class ConfigPath:
 
         def write_all(indexes: list[int]) -> None:
             for index in indexes:
-                finished[index] = gate.finish(outcomes[index])
+                finished[index] = gate.write(outcomes[index])
 
         list(mapper.map(write_all, list(by_function.values())))
         return [finished[index] for index in range(len(outcomes))]
@@ -412,7 +412,7 @@ class FirstWrites:
         self._missing: dict[str, Refused] = {}
         self._denied: dict[tuple[str, object], Refused] = {}  # (destination, role)
 
-    def finish(self, outcome: Outcome) -> Outcome:
+    def write(self, outcome: Outcome) -> Outcome:
         action = outcome.action
         if action is None or not self._path.options.diagnoses_refusals:
             return self._path.write(outcome)

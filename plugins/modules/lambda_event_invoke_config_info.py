@@ -255,8 +255,8 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import f
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import PACING_SPEC
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import check_pacing
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import IAM_RATE_LIMIT
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RequestRateLimiter
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.pacing import IAM_RATE_LIMIT
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.pacing import RequestRateLimiter
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.runner import run_module
 
 ARGUMENT_SPEC = {

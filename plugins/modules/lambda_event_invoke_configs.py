@@ -461,7 +461,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import SETTINGS_MUTUALLY_EXCLUSIVE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import SETTINGS_SPEC
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import check_pacing
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RequestRateLimiter
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.pacing import RequestRateLimiter
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.runner import run_module
 
 ARGUMENT_SPEC = {

@@ -575,3 +575,13 @@ def test_summary_counts_every_config_the_task_holds_once(
 )
 def test_summary_message(state, counts, message):
     assert summary_message(state, dict(zip(COUNTS, counts, strict=True))) == message
+
+
+def test_a_config_counts_once_in_the_summary_whatever_else_is_said_of_it():
+    """A changed config is not also unchanged, and a config both failed and changed (a whole function's failure
+    reported beside a change made before it) counts as changed only: every config counts once."""
+    a, b = ("fn", LATEST), ("fn", "live")
+    counts = summarize(MERGED, [a, b], [], [(a, CREATE)], [], delete_unlisted=False)
+    assert (counts["created"], counts["unchanged"], counts["failed"]) == (1, 1, 0)
+    counts = summarize(MERGED, [a, b], [], [(a, CREATE)], [a], delete_unlisted=False)
+    assert (counts["created"], counts["unchanged"], counts["failed"]) == (1, 1, 0)
