@@ -321,17 +321,17 @@ def _article(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeio" else f"a {noun}"
 
 
-def permission_tables() -> list[dict[str, str]]:
-    """The registry as the docs show it: one row per kind."""
-    return [
-        {
-            "kind": kind.noun,
-            "arn": kind.form,
-            "halves": ", ".join(h for h in (ON_SUCCESS, ON_FAILURE, DEAD_LETTER) if h in kind.halves),
-            "role needs": ", ".join(action for action, _resource in kind.delivery_actions)
-            + (f" (and {', '.join(KMS_ACTIONS)} on its KMS key, if encrypted)" if kind.encrypted else ""),
-            "caller reads with": kind.existence_permission
-            + ("" if kind.read_policy is None else f", {kind.policy_permission}"),
-        }
-        for kind in KINDS
+def kinds_table() -> str:
+    """The registry as docs/destinations.md shows it (a unit test holds the page to it): one row per kind."""
+    lines = [
+        "| kind | ARN Lambda wants | halves | the execution role needs | the caller reads it with |",
+        "|---|---|---|---|---|",
     ]
+    for kind in KINDS:
+        halves = ", ".join(half for half in (ON_SUCCESS, ON_FAILURE, DEAD_LETTER) if half in kind.halves)
+        needs = ", ".join(f"`{action}`" for action, _resource in kind.delivery_actions)
+        if kind.encrypted:
+            needs += f"; on its KMS key, if encrypted: {', '.join(f'`{action}`' for action in KMS_ACTIONS)}"
+        reads = f"`{kind.existence_permission}`" + ("" if kind.read_policy is None else f", `{kind.policy_permission}`")
+        lines.append(f"| {kind.noun} | `{kind.form}` | {halves} | {needs} | {reads} |")
+    return "\n".join(lines) + "\n"

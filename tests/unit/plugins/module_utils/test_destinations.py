@@ -302,3 +302,13 @@ def test_a_key_that_does_not_exist_is_missing_in_one_sentence_per_fact():
 def test_a_key_the_role_may_use_leaves_allowed_as_the_role_decided():
     assert key_check(Answer(True, "may use")).to_result()["allowed"] is True
     assert key_check(Answer(False, "may not use")).to_result()["allowed"] is False
+
+
+def test_the_docs_table_of_destination_kinds_is_the_registry():
+    """docs/destinations.md shows the registry as kinds_table() prints it: a kind added there shows here."""
+    from pathlib import Path
+
+    from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import kinds_table
+
+    page = Path(__file__).resolve().parents[4] / "docs" / "destinations.md"
+    assert kinds_table() in page.read_text(), f"print kinds_table() into {page}:\n{kinds_table()}"
