@@ -14,6 +14,8 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -421,10 +423,14 @@ class KmsKeyRecord:
     region: str
     policy: str
     key_manager: str  # CUSTOMER or AWS
+    state: str = "Enabled"  # KeyState: Enabled, Disabled, PendingDeletion or PendingImport
+    origin: str = "AWS_KMS"  # AWS_KMS, or EXTERNAL for a key whose material is imported
 
 
 def _kms_record(key: Any, account: str, region: str) -> KmsKeyRecord:
-    return KmsKeyRecord(key.id, key.arn, account, region, _text(key.policy), key.key_manager)
+    return KmsKeyRecord(
+        key.id, key.arn, account, region, _text(key.policy), key.key_manager, str(key.key_state), str(key.origin)
+    )
 
 
 def kms_key(account: str, region: str, key_id: str | None = None, alias: str | None = None) -> KmsKeyRecord | None:
@@ -450,6 +456,49 @@ def kms_key_metadata(account: str, region: str, key_id: str) -> dict[str, Any] |
         return None
     metadata = key.to_dict()["KeyMetadata"]
     return {name: value for name, value in metadata.items() if value is not None}
+
+
+def create_customer_key(
+    account: str,
+    region: str,
+    params: dict[str, Any],
+    state: str,
+) -> dict[str, Any]:
+    """CreateKey as moto makes it (policy, usage, spec, description, tags, multi-region, origin from the request's
+    parameters), the new key then put in ``state``; returns its KeyMetadata."""
+    from moto.kms.models import kms_backends
+
+    backend = kms_backends[account][region]
+    key = backend.create_key(
+        params.get("Policy"),
+        str(params.get("KeyUsage") or "ENCRYPT_DECRYPT"),
+        str(params.get("KeySpec") or params.get("CustomerMasterKeySpec") or ""),
+        str(params.get("Description") or ""),
+        params.get("Tags"),
+        bool(params.get("MultiRegion")),
+        str(params.get("Origin") or "AWS_KMS"),
+    )
+    set_kms_key_state(account, region, key.id, state)
+    metadata = kms_key_metadata(account, region, key.id)
+    return metadata or {}
+
+
+def set_kms_key_state(account: str, region: str, key_id: str, state: str, deletion_date: float | None = None) -> None:
+    """Put a key of this account and region in a KeyState; ``Enabled`` follows it and ``deletion_date`` (epoch
+    seconds) is kept for PendingDeletion only, as DescribeKey shows them."""
+    from moto.kms.models import kms_backends
+
+    backend = _backend(kms_backends, account, region)
+    key = backend.keys.get(key_id) if backend is not None else None
+    if key is None:
+        return
+    key.key_state = state
+    key.enabled = state == "Enabled"
+    key.deletion_date = (
+        datetime.fromtimestamp(deletion_date, tz=timezone.utc).replace(tzinfo=None)
+        if state == "PendingDeletion" and deletion_date is not None
+        else None
+    )
 
 
 def create_aws_managed_key(account: str, region: str, alias: str, policy: str, description: str) -> KmsKeyRecord:
