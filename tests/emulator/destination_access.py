@@ -19,7 +19,8 @@ Permissions checked, per destination service (DOCUMENTED for the first four):
 
 The decision combines the role's identity policies with the destination's resource policy (``iam_policy``), so a
 queue policy that grants the role ``sqs:SendMessage`` is enough in the same account, and a destination in another
-account needs both.
+account needs both. A role with a permissions boundary gets nothing its boundary does not allow too (``iam_policy``;
+the same rule for the write-time check, the delivery check, the dead-letter check and the simulator).
 
 **Encrypted destinations (C19)** are not checked at write time: Put and Update accept a queue or topic whose KMS key
 the role may not use (INFERRED: the config is accepted and the records are lost at delivery, which only the
@@ -47,6 +48,7 @@ from .iam_policy import IDENTITY_POLICY
 from .iam_policy import RESOURCE_POLICY
 from .iam_policy import AccessRequest
 from .iam_policy import Decision
+from .iam_policy import Policy
 from .iam_policy import Principal
 from .iam_policy import evaluate
 from .iam_policy import evaluate_key_use
@@ -81,15 +83,23 @@ def refused_action(role_arn: str | None, destination_arn: str) -> str | None:
     if role is None:  # a role that is gone grants nothing
         return required[0][0] if required else None
     identity = parse_policies(IDENTITY_POLICY, role.identity_policies)
+    boundary = permissions_boundary(role)
     text = moto_view.resource_policy(destination_arn)
     resource = parse_policies(RESOURCE_POLICY, [("ResourcePolicy", text)] if text else [])
     principal = Principal(role.arn, role.account)
     owner = moto_view.resource_owner(destination_arn)
     for action, resource_arn in required:
         request = AccessRequest(principal, action, resource_arn, owner)
-        if evaluate(identity, resource, request).decision is not Decision.ALLOWED:
+        if evaluate(identity, resource, request, boundary).decision is not Decision.ALLOWED:
             return action
     return None
+
+
+def permissions_boundary(role: moto_view.RoleRecord) -> list[Policy] | None:
+    """The role's permissions boundary as policies to evaluate (empty: a boundary that allows nothing), or None."""
+    if role.permissions_boundary is None:
+        return None
+    return parse_policies(IDENTITY_POLICY, [role.permissions_boundary])
 
 
 # Permissions a producer needs on the key of an encrypted queue or topic (C19).
@@ -165,8 +175,9 @@ def refused_key_action(role_arn: str, key: moto_view.KmsKeyRecord, destination: 
         ("kms:viaservice", f"{destination.service}.{destination.region}.amazonaws.com"),
         ("kms:calleraccount", role.account),
     )
+    boundary = permissions_boundary(role)
     for key_action in KEY_ACTIONS:
         request = AccessRequest(Principal(role.arn, role.account), key_action, key.arn, key.account, context)
-        if evaluate_key_use(identity, key_policy, request).decision is not Decision.ALLOWED:
+        if evaluate_key_use(identity, key_policy, request, boundary).decision is not Decision.ALLOWED:
             return key_action
     return None

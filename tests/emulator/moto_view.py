@@ -10,6 +10,7 @@ module-level ``BackendDict`` objects; the attribute names below (``_lambdas._fun
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -198,6 +199,9 @@ class RoleRecord:
     account: str
     inline_policies: tuple[tuple[str, str], ...]
     managed_policies: tuple[tuple[str, str], ...]  # the default version of every attached managed policy
+    # The permissions boundary (its policy's name and default version), None when the role has none. A boundary whose
+    # policy cannot be found has an empty document: it allows nothing.
+    permissions_boundary: tuple[str, str] | None = None
 
     @property
     def identity_policies(self) -> tuple[tuple[str, str], ...]:
@@ -224,8 +228,44 @@ def get_role(arn: str) -> RoleRecord | None:
                 managed_policies=tuple(
                     (policy.name, _default_document(policy)) for policy in role.managed_policies.values()
                 ),
+                permissions_boundary=_boundary(backend, getattr(role, "permissions_boundary_arn", None)),
             )
     return None
+
+
+def _boundary(backend: Any, policy_arn: Any) -> tuple[str, str] | None:
+    """(name, default document) of the managed policy a role has as its permissions boundary, if it has one."""
+    if not isinstance(policy_arn, str) or not policy_arn:
+        return None
+    name = policy_arn.rsplit("/", 1)[-1]
+    policy = backend.managed_policies.get(policy_arn)
+    if policy is not None:
+        return policy.name, _default_document(policy)
+    return name, _aws_managed_document(policy_arn) or ""
+
+
+_AWS_MANAGED_ARN = re.compile(r"arn:[^:]+:iam::aws:policy(?P<path>/(?:.*/)?)(?P<name>[^/]+)")
+
+
+def _aws_managed_document(policy_arn: str) -> str | None:
+    """The document of an AWS managed policy from moto's copy of them. moto's IAM backends hold none unless
+    MOTO_IAM_LOAD_MANAGED_POLICIES is set, but a boundary may name one (PutRolePermissionsBoundary checks the ARN's
+    form only)."""
+    match = _AWS_MANAGED_ARN.fullmatch(policy_arn)
+    if match is None:
+        return None
+    entry = _aws_managed_policies().get(match["name"])
+    if not isinstance(entry, dict) or entry.get("Path", "/") != match["path"]:
+        return None
+    return _text(entry.get("Document"))
+
+
+@functools.cache
+def _aws_managed_policies() -> dict[str, Any]:
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    data = json.loads(aws_managed_policies_data)
+    return data if isinstance(data, dict) else {}
 
 
 def role_name_from_arn(arn: str) -> str | None:
