@@ -63,7 +63,8 @@ Emulator choices where AWS behaviour is UNKNOWN or only INFERRED (each keeps a c
 - What Lambda checks for an S3 destination at Put time (UNKNOWN): ``s3:PutObject`` on ``BUCKET/*``, then
   ``s3:ListBucket`` on the bucket; the first refused is named.
 - An alias with a routing config: only the role of its primary version is checked (INFERRED).
-- A role that no longer exists grants nothing: every destination is refused (INFERRED).
+- A role that no longer exists grants nothing: every destination is refused with the "does not have permissions"
+  text (INFERRED, docs/aws-behaviour.md C25); a write without a destination is accepted.
 - Conditions in policies are not evaluated; a conditional Allow grants nothing, a conditional Deny denies
   (``iam_policy``), so the emulator never accepts a destination AWS might refuse for that reason.
 """
