@@ -328,6 +328,17 @@ def set_dead_letter_target(account: str, region: str, name: str, target: str | N
         setattr(function, _DEAD_LETTER, target or None)
 
 
+def reserved_concurrency(account: str, region: str, name: str) -> int | None:
+    """The function's reserved concurrency (PutFunctionConcurrency; 0 included), None when it has none. moto keeps it
+    on $LATEST's object; it is the function's, whatever the qualifier."""
+    function = _function_object(account, region, name, LATEST)
+    value = getattr(function, "reserved_concurrency", None)
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def latest_version_number(account: str, region: str, name: str) -> str | None:
     """The highest published version of a function, if any."""
     record = get_function(account, region, name)
