@@ -70,6 +70,28 @@ def test_function_version_all_pages_latest_then_versions(five_functions: Any) ->
     ]
 
 
+def test_c20_every_item_carries_role_and_its_dead_letter_queue_on_every_page(
+    five_functions: Any, fresh_emulator: Emulator
+) -> None:
+    """DOCUMENTED (FunctionConfiguration): ListFunctions items carry Role and DeadLetterConfig.TargetArn, so an audit
+    can check every function's dead-letter queue without one GetFunction each."""
+    clients = fixtures.Clients(fresh_emulator.endpoint_url, REGION)
+    created = fixtures.create("lf", fresh_emulator.endpoint_url, REGION, functions=0, clients=clients)
+    role, queue, topic = created["role"]["arn"], created["queue"]["arn"], created["topic"]["arn"]
+    fixtures.create_function(clients, "lf-dlq", role, dead_letter_target=queue)  # version 1 keeps the queue
+    clients.awslambda.update_function_configuration(FunctionName="lf-dlq", DeadLetterConfig={"TargetArn": topic})
+    for version in ("$LATEST", "ALL"):
+        items = [
+            item for page in walk(five_functions, MaxItems=1, FunctionVersion=version) for item in page["Functions"]
+        ]
+        assert {item["Role"] for item in items} == {role}
+        targets = {(i["FunctionName"], i["Version"]): i.get("DeadLetterConfig", {}).get("TargetArn") for i in items}
+        assert targets[("lf-dlq", "$LATEST")] == topic
+        assert all(target is None for (name, _version), target in targets.items() if name != "lf-dlq")
+        if version == "ALL":
+            assert targets[("lf-dlq", "1")] == queue
+
+
 def test_marker_survives_a_function_created_between_pages(five_functions: Any, fresh_emulator: Emulator) -> None:
     first = five_functions.list_functions(MaxItems=2)
     clients = fixtures.Clients(fresh_emulator.endpoint_url, REGION)
