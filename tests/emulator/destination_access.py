@@ -107,8 +107,9 @@ KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 
 # The error the destination's service answers Lambda's delivery with, per cause: the destination refuses the role
 # (SQS AccessDenied, SNS AuthorizationError, ...), or KMS does (the key policy or the role refuses the key, the key is
-# disabled, in another state than Enabled, or gone). SQS reports the query-era codes (KMS.*Exception), which botocore
-# reads from x-amzn-query-error; SNS its own KMS* codes (DOCUMENTED: the SQS and SNS API references and models).
+# disabled, in another state than Enabled, or gone). SNS's KMS* codes are DOCUMENTED (its model); for SQS, whose JSON
+# model names them KmsDisabled etc., the emulator gives the query-era codes (KMS.*Exception) that botocore reads from
+# x-amzn-query-error (INFERRED; docs/aws-behaviour.md C23).
 _DENIED = {"sqs": "AccessDenied", "sns": "AuthorizationError", "s3": "AccessDenied"}
 _KEY_ERRORS = {
     "sqs": {

@@ -263,3 +263,18 @@ def test_c23_a_permission_refused_is_named_before_the_key_state(world: World) ->
         "resource": key["arn"],
         "error": "KMS.AccessDeniedException",
     }
+
+
+def test_c23_a_dead_letter_queue_on_a_disabled_key_is_accepted_and_fails_delivery(world: World) -> None:
+    """The dead-letter check of CreateFunction/UpdateFunctionConfiguration does not look at the key either (C19)."""
+    key = fixtures.create_key(world.clients, "alias/c23-dlq")
+    queue, role = encrypted_queue_and_role(world, "c23-dlq", key["arn"])
+    fixtures.disable_key(world.clients, key["alias"])
+    function = fixtures.create_function(world.clients, "c23-dlq-fn", role, dead_letter_target=queue["arn"])
+    configuration = world.lam.get_function(FunctionName=function["name"])["Configuration"]
+    assert configuration["DeadLetterConfig"] == {"TargetArn": queue["arn"]}
+    assert delivery_check(world, role, queue["arn"]) == {
+        "action": "kms:GenerateDataKey",
+        "resource": key["arn"],
+        "error": "KMS.DisabledException",
+    }
