@@ -239,32 +239,21 @@ class ConfigPath:
 
     def _key_uses(self, actions: dict[int, Action], mapper: _Sequential | Executor) -> dict[int, list[DestinationUse]]:
         """What a default real run checks: the new destinations of a kind that can be encrypted, read once each;
-        those the read shows encrypted are checked with the function's role (GetFunction) and key, and those it
-        shows missing are refused as AWS would (no role needed). Nothing else is read."""
-        found: dict[int, dict[str, tuple[str, bool]]] = {}  # index -> half -> (ARN, encrypted)
+        those the read shows encrypted, or not found, are checked whole with the function's role and account
+        (GetFunction, on its own quota): a key the role may not use is warned about, a destination that is missing
+        refused as AWS would, and one in another account the caller cannot see is unverified, not missing."""
+        found: dict[int, dict[str, str]] = {}
         for index, action in actions.items():
             for half, arn in action.new_destinations().items():
                 probed = self._existence(arn)
                 if probed is not None and (probed.key_id or probed.exists.value is False):
-                    found.setdefault(index, {})[half] = (arn, bool(probed.key_id))
-        keyed = [index for index, halves in found.items() if any(encrypted for _arn, encrypted in halves.values())]
-        unproven = {
-            index
-            for index, failure in _each(mapper, lambda i: self._prove(actions[i].target), keyed).items()
-            if failure
+                    found.setdefault(index, {})[half] = arn
+        proven = _each(mapper, lambda i: self._prove(actions[i].target), list(found))
+        return {
+            index: [DestinationUse(half, arn, self.function(actions[index].target)) for half, arn in halves.items()]
+            for index, halves in found.items()
+            if proven[index] is None  # else the function or qualifier is missing: the write says so itself
         }
-        uses = {}
-        for index, halves in found.items():
-            if index in unproven:  # the function or qualifier is missing: the write says so itself
-                continue
-            target = actions[index].target
-            function = (
-                self.function(target)
-                if index in keyed
-                else api.Function(EventInvokeConfig(None, target.name, target.qualifier), None, target.account)
-            )
-            uses[index] = [DestinationUse(half, arn, function) for half, (arn, _encrypted) in halves.items()]
-        return uses
 
     def _existence(self, arn: str) -> Optional[Probe]:
         try:

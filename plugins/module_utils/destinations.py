@@ -12,9 +12,8 @@ Resource policies and other accounts. Within one account, an action is allowed w
 destination's resource policy allow it, and nothing denies it; across accounts both must allow it. The role's own
 policies are asked of IAM's policy simulator (SimulatePrincipalPolicy). The simulator cannot evaluate a resource
 policy for a role (it needs a CallerArn, which can only be an IAM user), so the destination's resource policy is
-read and evaluated here (`resource_policy_decision`), and only when it matters: when the role's policies do not
-allow the action, when the destination is in another account, or when the policy came with the existence read
-anyway (SNS, EventBridge), where an explicit Deny is then caught too. A statement with a Condition (or a
+read and evaluated here (`resource_policy_decision`) unless the role's own policies already refuse: it may grant
+what they do not, it must grant across accounts, and an explicit Deny in it refuses what they allow. A statement with a Condition (or a
 NotPrincipal) that would decide the outcome cannot be evaluated without the request's context, so it makes the
 result unverified; what cannot be read is unverified too, never allowed.
 """

@@ -387,10 +387,10 @@ class Preflight:
         decided = {pair: str(decision) for pair, decision in identity.items()}
         all_allowed = all(decision == ALLOWED for decision in decided.values())
         denied = any(decision == EXPLICIT_DENY for decision in decided.values())
-        # The destination's own policy matters when the role's do not settle it, and always across accounts; SNS and
-        # EventBridge returned it with the existence read, so it is evaluated for a Deny at no cost.
-        needed = (not all_allowed and not denied) if same_account else all_allowed
-        if not needed and probed.policy is None:
+        # The destination's own policy decides unless the role's policies already deny: it may grant what they do
+        # not, it must grant across accounts, and an explicit Deny in it refuses what they allow (AWS refuses the
+        # write then). SQS, SNS and EventBridge returned it with the existence read; Lambda and S3 take one more.
+        if denied or (not same_account and not all_allowed):
             return permission_answer(decided, None, same_account)
         try:
             text = resource_policy(self.connection, destination, probed)

@@ -472,10 +472,19 @@ def test_check_mode_with_a_good_destination_predicts_changed_and_reports_what_it
 @pytest.mark.parametrize(
     ("destination", "cause", "real_calls"),
     [
-        # a queue is read in a default real run too (its KMS key, C19): missing, it is refused before writing
-        pytest.param(lambda run: arn(run, "queue") + "-typo", "does not exist in region us-east-1", [GET], id="typo"),
+        # a queue is read in a default real run too (its KMS key, C19): missing, it is refused before writing (and
+        # GetFunction, on its own quota, tells the function's account: another account's queue would be unverified)
         pytest.param(
-            lambda run: arn(run, "queue").replace("us-east-1", "eu-west-1"), "in region eu-west-1", [GET], id="region"
+            lambda run: arn(run, "queue") + "-typo",
+            "does not exist in region us-east-1",
+            [GET, "GetFunction"],
+            id="typo",
+        ),
+        pytest.param(
+            lambda run: arn(run, "queue").replace("us-east-1", "eu-west-1"),
+            "in region eu-west-1",
+            [GET, "GetFunction"],
+            id="region",
         ),
         # a role the queue does not grant: AWS refuses the write, and the path diagnoses it (no retry)
         pytest.param(unlisted_queue, "may not", [GET, PUT, "GetFunction"], id="role-not-granted"),

@@ -235,8 +235,9 @@ def not_granted_queue(run) -> str:
 @pytest.mark.parametrize(
     ("destination", "cause", "reads", "puts", "diagnosed"),
     [
-        # a queue is read before a default real write (its KMS key, C19): missing, no config is written at all
-        pytest.param(lambda run: arn(run, "queue") + "-typo", "does not exist", [], 1, 0, id="missing"),
+        # a queue is read before a default real write (its KMS key, C19): missing (GetFunction tells the function's
+        # account from another one the caller cannot see), no config is written at all
+        pytest.param(lambda run: arn(run, "queue") + "-typo", "does not exist", [GET_FUNCTION] * 4, 1, 0, id="missing"),
         # a denied role is this role's cause: the others' GetFunction (own quota) tells whether they share it
         pytest.param(not_granted_queue, "is not allowed", [GET_FUNCTION] * 4, 2, 1, id="role-denied"),
     ],
