@@ -12,6 +12,8 @@ Request flow::
                                          (lambda_responses: policy principals, DeadLetterConfig)
       anything else                   -> moto
     sqs CreateQueue, SetQueueAttributes -> one kind of SSE at a time, then moto (sqs_queues)
+    sqs GetQueueAttributes, sns GetTopicAttributes of another account's queue or topic -> its policy must let the
+                                         caller read it (cross_account_reads), then moto in the owner's account
     iam SimulatePrincipalPolicy       -> iam_simulator (moto does not implement it)
     kms GetKeyPolicy, DescribeKey of another account's or region's ARN -> kms_keys; other KMS calls -> moto,
                                          after any AWS managed key they name exists (kms_keys)
@@ -39,6 +41,7 @@ from urllib.parse import parse_qsl
 from urllib.parse import quote
 
 from . import caller_denied
+from . import cross_account_reads
 from . import destination_access
 from . import kms_keys
 from . import lambda_responses
@@ -153,6 +156,9 @@ class EmulatorApp:
             response = simulate_principal_policy(form_params(info))
             self._record(info, response[0], None)
             return _send(start_response, response)
+        read = cross_account_reads.cross_account_read(info, _account(environ, info))
+        if read is not None:
+            return self._cross_account_read(environ, start_response, info, read)
         return self._forward(environ, start_response, info)
 
     # --- faults and our operations ---
@@ -239,6 +245,22 @@ class EmulatorApp:
                 sqs_queues.after_write(info, account)
         self._record(info, response[0], None)
         return response
+
+    def _cross_account_read(
+        self,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        info: RequestInfo,
+        read: cross_account_reads.CrossAccountRead,
+    ) -> Iterable[bytes]:
+        """Another account's queue or topic: refused unless its policy lets the caller read it; then moto answers
+        in the owner's account (not found there when it does not exist)."""
+        response = cross_account_reads.refusal(read, _account(environ, info))
+        if response is not None:
+            self._record(info, response[0], None)
+            return _send(start_response, response)
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = read.owner
+        return self._forward(environ, start_response, info)
 
     def _call_moto(self, environ: dict[str, Any]) -> Response:
         captured: list[tuple[int, list[tuple[str, str]]]] = []

@@ -55,10 +55,12 @@ def iam_action(info: RequestInfo) -> str | None:
     return f"{info.service}:{info.operation}"
 
 
-def denial_message(account: str, action: str, resource: str) -> str:
+def denial_message(account: str, action: str, resource: str, policy_kind: str = "identity-based") -> str:
+    """AWS's authorisation error text; ``policy_kind`` "resource-based" when the resource's policy refused
+    (a cross-account read, ``cross_account_reads``)."""
     return (
         f"User: arn:aws:iam::{account}:user/caller is not authorized to perform: {action} on resource: {resource} "
-        f"because no identity-based policy allows the {action} action"
+        f"because no {policy_kind} policy allows the {action} action"
     )
 
 
