@@ -25,7 +25,7 @@ from typing import NamedTuple
 from typing import Optional
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import Connection
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DEAD_LETTER
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import DEAD_LETTER
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import OK
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DestinationCheck
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig

@@ -13,9 +13,9 @@ destination's resource policy allow it, and nothing denies it; across accounts b
 policies are asked of IAM's policy simulator (SimulatePrincipalPolicy). The simulator cannot evaluate a resource
 policy for a role (it needs a CallerArn, which can only be an IAM user), so the destination's resource policy is
 read and evaluated here (`resource_policy_decision`) unless the role's own policies already refuse: it may grant
-what they do not, it must grant across accounts, and an explicit Deny in it refuses what they allow. A statement with a Condition (or a
-NotPrincipal) that would decide the outcome cannot be evaluated without the request's context, so it makes the
-result unverified; what cannot be read is unverified too, never allowed.
+what they do not, it must grant across accounts, and an explicit Deny in it refuses what they allow. A statement
+with a Condition (or a NotPrincipal) that would decide the outcome cannot be evaluated without the request's
+context, so it makes the result unverified; what cannot be read is unverified too, never allowed.
 """
 
 from __future__ import annotations
@@ -134,8 +134,8 @@ class DestinationCheck(NamedTuple):
         return f"{label} exists and the function's execution role may use it."
 
     def to_result(self) -> dict[str, object]:
-        delivering = self.destination and not self.unsupported
-        actions = [action for action, _resource in self.destination.permissions()] if delivering else []
+        delivering = self.destination if not self.unsupported else None
+        actions = [action for action, _resource in delivering.permissions()] if delivering else []
         return {
             "half": self.half,
             "destination": self.arn,
