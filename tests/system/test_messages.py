@@ -7,6 +7,7 @@ import socket
 
 from conftest import GET
 from conftest import MODULE
+from conftest import REGION
 
 
 def test_diff_names_the_config_and_shows_what_aws_applies_for_unset_numbers(ansible, emulator):
@@ -42,8 +43,20 @@ def test_a_real_run_on_a_missing_alias_names_it(ansible, emulator):
     outcome = ansible.adhoc(f"function_name={name} qualifier=nosuchalias maximum_retry_attempts=1")
 
     assert outcome.status == "FAILED", outcome.transcript
-    assert f"The function {name} or its qualifier nosuchalias does not exist" in outcome.result["msg"]
+    assert (
+        f"The function {name} or its qualifier nosuchalias does not exist in region {REGION} " in outcome.result["msg"]
+    )
     assert outcome.result["error"]["code"] == "ResourceNotFoundException"
+
+
+def test_a_real_run_in_a_mistyped_region_names_the_region_it_looked_in(ansible, emulator):
+    """A typo in region looks exactly like a missing function to AWS: the message says where it looked."""
+    name = emulator.function()["name"]
+
+    outcome = ansible.adhoc(f"function_name={name} maximum_retry_attempts=1", env={"AWS_REGION": "us-east-2"})
+
+    assert outcome.status == "FAILED", outcome.transcript
+    assert f"The function {name} or its qualifier $LATEST does not exist in region us-east-2 " in outcome.result["msg"]
 
 
 def test_removing_a_destination_that_is_not_set_where_no_config_exists_is_ok(ansible, emulator):
