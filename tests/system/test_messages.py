@@ -37,6 +37,18 @@ def test_an_endpoint_that_does_not_answer_fails_saying_how_often_and_how_long_it
     assert f"127.0.0.1:{port}" in message and "endpoint_url" in message, message
 
 
+def test_an_endpoint_without_a_scheme_is_refused_naming_the_option_before_any_call(ansible, emulator):
+    """botocore said only "Invalid endpoint: localhost:4566"."""
+    outcome = ansible.adhoc(f"function_name={emulator.function()['name']}", env={"AWS_URL": "localhost:4566"})
+
+    assert outcome.status == "FAILED", outcome.transcript
+    message = outcome.result["msg"]
+    assert message.startswith("endpoint_url 'localhost:4566' (the option, its alias aws_endpoint_url, or the AWS_URL")
+    assert "http://HOST[:PORT] or https://HOST[:PORT] (did you mean 'http://localhost:4566'?)" in message, message
+    assert outcome.result["option"] == "endpoint_url"
+    assert emulator.requests() == []
+
+
 def test_a_real_run_on_a_missing_alias_names_it(ansible, emulator):
     name = emulator.function()["name"]
 
