@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import antsibull_nox
@@ -75,12 +76,14 @@ def layout() -> Path:
 
 
 @functools.cache
-def ansible_test(venv: Path) -> str:
-    """The venv's ansible-test, with an offline stand-in for the get-pip.py it downloads (host unreachable here)."""
+def ansible_test(venv: Path, home: Path | None = None) -> str:
+    """The venv's ansible-test, with an offline stand-in for the get-pip.py it downloads (host unreachable here), in
+    the cache of the HOME ansible-test will run with (the user's unless given)."""
+    home = home or Path.home()
     (source,) = venv.glob("lib/python3.*/site-packages/ansible_test/_internal/python_requirements.py")
     version = re.findall(r"pip='([0-9.]+)'", source.read_text())[0].replace(".", "_")
-    (Path.home() / ".ansible/test/cache").mkdir(parents=True, exist_ok=True)
-    (Path.home() / f".ansible/test/cache/get_pip_{version}.py").write_text(
+    (home / ".ansible/test/cache").mkdir(parents=True, exist_ok=True)
+    (home / f".ansible/test/cache/get_pip_{version}.py").write_text(
         "import glob, os, sys, ensurepip  # installs the pip wheel bundled with this Python\nsys.path.insert(0, glob"
         ".glob(os.path.dirname(ensurepip.__file__) + '/_bundled/pip-*.whl')[0])\nfrom pip._internal.cli.main import "
         "main\nargs = [a for a in sys.argv[1:] if a not in ('--no-setuptools', '--no-wheel')]\n"
@@ -126,16 +129,22 @@ def integration(session: nox.Session, core: str) -> None:
     ctl = ["python", "-m", f"ansible_collections.{FQCN}.tests.emulator.ctl"]
     shutil.rmtree(state, ignore_errors=True)
     run(session, *ctl, "start", "--state-dir", state)  # on 127.0.0.1; stopped by its PID
+    # ansible-test's cloud/aws plugin refuses to run on a machine with ~/.aws ("Rename ~/.aws"): the user's own
+    # credentials must not reach the tests. So it runs with a HOME of its own, made for this run and removed after
+    # it; the user's ~/.aws and ~/.ansible are neither read nor touched.
+    BUILD.mkdir(exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="home-integration-", dir=BUILD))
     try:  # without this file ansible-test skips cloud/aws targets; with it, they get its keys and no environment
         (LAYOUT / "tests" / "integration" / "cloud-config-aws.ini").write_text(
             "[default]\naws_access_key: testing\naws_secret_key: testing-secret\nsecurity_token:\naws_region: "
             f"us-east-1\naws_endpoint_url: {(state / 'endpoint').read_text().strip()}\naws_cleanup: true\n"
         )
         python = next(venv.glob("lib/python3.*")).name.removeprefix("python")
-        command = [ansible_test(venv), "integration", "--local", "--python", python, "--color", "no", "-v"]
-        output = run(session, *command, venv=venv)
+        command = [ansible_test(venv, home), "integration", "--local", "--python", python, "--color", "no", "-v"]
+        output = run(session, *command, venv=venv, HOME=str(home))
     finally:
         run(session, *ctl, "stop", "--state-dir", state)
+        shutil.rmtree(home, ignore_errors=True)
     ran = sorted(set(re.findall(r"^Running (\S+) integration test role", output, re.MULTILINE)))
     if re.search(r"All targets skipped|Excluding tests marked|WARNING: Excluding", output) or ran != targets:
         session.error(f"expected targets {targets} to run, ran {ran}: a skipped target fails the suite")

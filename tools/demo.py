@@ -20,6 +20,13 @@ STATE = BUILD / "demo-emulator"
 VENV_BIN = ROOT / ".venv" / "bin"
 CTL = "ansible_collections.cloudops.aws_lambda.tests.emulator.ctl"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo-secret", "AWS_REGION": "us-east-1"}
+# The user's own AWS settings stay out: an exported AWS_PROFILE would meet the demo's keys (the modules refuse a
+# profile with keys), and ~/.aws's files could add a region or credentials the emulator has nothing to do with.
+NO_USER_AWS = {
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
 
 
 def link_collection() -> None:
@@ -32,7 +39,8 @@ def link_collection() -> None:
 def main() -> int:
     link_collection()
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "BOTO"))},
+        **NO_USER_AWS,
         **CREDENTIALS,
         "PATH": f"{VENV_BIN}:{os.environ['PATH']}",
         "PYTHONPATH": str(COLLECTIONS),

@@ -19,6 +19,7 @@ from typing import Any
 from typing import Iterable
 from typing import Iterator
 from typing import Optional
+from urllib.parse import urlsplit
 
 try:
     import botocore.session
@@ -29,6 +30,8 @@ try:
     from botocore.exceptions import ProfileNotFound
     from botocore.exceptions import ProxyConnectionError
     from botocore.exceptions import SSLError
+    from botocore.utils import is_valid_endpoint_url
+    from botocore.utils import is_valid_ipv6_endpoint_url
 
     CONNECT_ERRORS: tuple[type[Exception], ...] = (EndpointConnectionError, ConnectTimeoutError, ProxyConnectionError)
 
@@ -113,7 +116,7 @@ def client_settings(params: dict[str, Any]) -> dict[str, Any]:
         "secret_key": params.get("secret_key") or None,
         "session_token": params.get("session_token") or None,
         "region": params.get("region") or None,
-        "endpoint_url": params.get("endpoint_url") or None,
+        "endpoint_url": check_endpoint_url(params.get("endpoint_url") or None),
         "verify": verify,
         "aws_config": check_aws_config(params.get("aws_config") or {}),
         "max_attempts": params.get("max_attempts") or DEFAULT_MAX_ATTEMPTS,
@@ -123,6 +126,35 @@ def client_settings(params: dict[str, Any]) -> dict[str, Any]:
 def check_at_least(params: dict[str, Any], option: str, lowest: float) -> None:
     if params.get(option) is not None and params[option] < lowest:
         raise ParameterError(option, f"{option} must be at least {lowest}.")
+
+
+ENDPOINT_FORM = "a URL with a scheme and a host: http://HOST[:PORT] or https://HOST[:PORT]"
+
+
+def check_endpoint_url(url: Optional[str]) -> Optional[str]:
+    """Refuse an endpoint_url botocore cannot use, naming the option and the form it wants: botocore says only
+    "Invalid endpoint: URL", when it builds the client, and nothing at all about a scheme it cannot speak."""
+    if not url or _usable_endpoint(url):
+        return url or None
+    hint = f" (did you mean 'http://{url}'?)" if "://" not in url and _usable_endpoint(f"http://{url}") else ""
+    raise ParameterError(
+        "endpoint_url",
+        f"endpoint_url {url!r} (the option, its alias aws_endpoint_url, or the AWS_URL variable) is not "
+        f"{ENDPOINT_FORM}{hint}.",
+    )
+
+
+def _usable_endpoint(url: str) -> bool:
+    """http or https, a host botocore accepts (its own check), and a port that is a number in range, if any."""
+    parts = urlsplit(url)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # not a number, or out of range
+        port_ok = False
+    host_ok = bool(parts.hostname) and (
+        not HAS_BOTOCORE or bool(is_valid_endpoint_url(url) or is_valid_ipv6_endpoint_url(url))
+    )
+    return parts.scheme in ("http", "https") and host_ok and port_ok
 
 
 # aws_config keys whose wrong type botocore only notices deep inside client creation or the first request.
@@ -210,10 +242,19 @@ class Connection:
     @contextlib.contextmanager
     def _aws_config_errors(self) -> Iterator[None]:
         """botocore notices some bad aws_config values only when it builds the Config or the client, with a bare
-        TypeError/ValueError/AttributeError: name the option instead (without aws_config, let a real bug surface)."""
+        TypeError/ValueError/AttributeError: name the option instead (without aws_config, let a real bug surface).
+        Its bare "Invalid endpoint" names the endpoint options instead."""
         try:
             yield
         except (TypeError, ValueError, AttributeError, BotoCoreError) as error:
+            if isinstance(error, ValueError) and str(error).startswith("Invalid endpoint"):
+                # endpoint_url was checked in client_settings: this is an endpoint botocore found on its own
+                raise ParameterError(
+                    "endpoint_url",
+                    f"{error}: botocore's endpoint is not {ENDPOINT_FORM}. With no endpoint_url (or AWS_URL), botocore "
+                    "takes it from the AWS_ENDPOINT_URL variable (or a service's own, such as AWS_ENDPOINT_URL_LAMBDA) "
+                    "or from endpoint_url in the profile's configuration: correct it there, or set endpoint_url.",
+                ) from None
             if not self.settings["aws_config"]:
                 raise
             raise ParameterError("aws_config", f"aws_config is not a valid botocore Config: {error}.") from None

@@ -59,22 +59,35 @@ def retryable(error: Exception) -> Optional[RetryReason]:
     return None
 
 
-def missing_target(target: Target, operation: str, check_mode: bool = False) -> AwsError:
-    """The function, version or alias a task names does not exist: say which, in check mode and real runs alike."""
+def missing_target(target: Target, operation: str, check_mode: bool = False, region: Optional[str] = None) -> AwsError:
+    """The function, version or alias a task names does not exist: say which, and where it was looked for (a typo in
+    region looks exactly like a missing function), in check mode and real runs alike."""
     outcome = "; a real run would fail the same way" if check_mode else ""
     return AwsError(
-        f"The function {target.function_name} or its qualifier {target.qualifier} does not exist ({operation} "
-        f"returned ResourceNotFoundException){outcome}.",
+        f"The function {target.function_name} or its qualifier {target.qualifier} does not exist"
+        f"{_where(target, region)} ({operation} returned ResourceNotFoundException){outcome}.",
         NOT_FOUND[0],
     )
 
 
-def missing_function(target: Target, operation: str) -> AwsError:
-    """The function itself does not exist (what a List 404 means, C13)."""
+def missing_function(target: Target, operation: str, region: Optional[str] = None) -> AwsError:
+    """The function itself does not exist (what a List 404 means, C13), in the region it was looked for in."""
     return AwsError(
-        f"The function {target.function_name} does not exist ({operation} returned ResourceNotFoundException).",
+        f"The function {target.function_name} does not exist{_where(target, region)} ({operation} returned "
+        "ResourceNotFoundException).",
         NOT_FOUND[0],
     )
+
+
+def _where(target: Target, region: Optional[str]) -> str:
+    """The " in region R" of those messages: the client's region, else the ARN's (none when neither is known)."""
+    region = region or target.region
+    return f" in region {region}" if region else ""
+
+
+def client_region(client: Any) -> Optional[str]:
+    """The region a client's calls go to, for the messages above."""
+    return getattr(getattr(client, "meta", None), "region_name", None)
 
 
 def get_config(client: Any, target: Target) -> Optional[EventInvokeConfig]:
@@ -106,7 +119,7 @@ def put_config(
     params = {"FunctionName": target.function_name, "Qualifier": target.qualifier, **settings.to_api()}
     item = _write(method, retry_timeout, classify, NOT_FOUND, **params)
     if item is None:  # C7/C8: the function, version or alias does not exist
-        raise missing_target(target, operation_name(method))
+        raise missing_target(target, operation_name(method), region=client_region(client))
     return EventInvokeConfig.from_api(item)
 
 

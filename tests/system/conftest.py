@@ -13,7 +13,8 @@ the calls the test caused.
 
 The child processes get a clean environment: no AWS_* or ANSIBLE_* variable of the machine running the suite
 leaks in (this machine sets AWS_CA_BUNDLE, for one), the AWS config files point at empty files of the session,
-and credentials reach the modules only the way each test says.
+and credentials reach the modules only the way each test says. The suite's own boto3 clients ignore the machine's
+AWS profile and files too (no_aws_settings_of_the_machine).
 """
 
 from __future__ import annotations
@@ -285,6 +286,24 @@ class EmulatorServer:
         self._unfaulted(
             self.client.put_function_event_invoke_config, FunctionName=function_name, Qualifier=qualifier, **settings
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_aws_settings_of_the_machine(tmp_path_factory: pytest.TempPathFactory):
+    """This process's own boto3 clients (the world's fixtures, direct reads) ignore the machine's AWS settings, as the
+    child processes do (Ansible.environment): an AWS_PROFILE whose credential_process or SSO login is not at hand
+    here would fail the setup, and a profile's credentials or region would reach the emulator. AWS_CA_BUNDLE stays:
+    EmulatorServer.create_world sets it as each emulator needs."""
+    empty = tmp_path_factory.mktemp("no-aws-settings")
+    (empty / "config").write_text("")
+    (empty / "credentials").write_text("")
+    with pytest.MonkeyPatch.context() as patch:
+        for key in [key for key in os.environ if key.startswith(("AWS_", "BOTO")) and key != "AWS_CA_BUNDLE"]:
+            patch.delenv(key)
+        patch.setenv("AWS_CONFIG_FILE", str(empty / "config"))
+        patch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
+        patch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        yield
 
 
 @pytest.fixture(scope="session")

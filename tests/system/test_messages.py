@@ -7,6 +7,7 @@ import socket
 
 from conftest import GET
 from conftest import MODULE
+from conftest import REGION
 
 
 def test_diff_names_the_config_and_shows_what_aws_applies_for_unset_numbers(ansible, emulator):
@@ -36,14 +37,38 @@ def test_an_endpoint_that_does_not_answer_fails_saying_how_often_and_how_long_it
     assert f"127.0.0.1:{port}" in message and "endpoint_url" in message, message
 
 
+def test_an_endpoint_without_a_scheme_is_refused_naming_the_option_before_any_call(ansible, emulator):
+    """botocore said only "Invalid endpoint: localhost:4566"."""
+    outcome = ansible.adhoc(f"function_name={emulator.function()['name']}", env={"AWS_URL": "localhost:4566"})
+
+    assert outcome.status == "FAILED", outcome.transcript
+    message = outcome.result["msg"]
+    assert message.startswith("endpoint_url 'localhost:4566' (the option, its alias aws_endpoint_url, or the AWS_URL")
+    assert "http://HOST[:PORT] or https://HOST[:PORT] (did you mean 'http://localhost:4566'?)" in message, message
+    assert outcome.result["option"] == "endpoint_url"
+    assert emulator.requests() == []
+
+
 def test_a_real_run_on_a_missing_alias_names_it(ansible, emulator):
     name = emulator.function()["name"]
 
     outcome = ansible.adhoc(f"function_name={name} qualifier=nosuchalias maximum_retry_attempts=1")
 
     assert outcome.status == "FAILED", outcome.transcript
-    assert f"The function {name} or its qualifier nosuchalias does not exist" in outcome.result["msg"]
+    assert (
+        f"The function {name} or its qualifier nosuchalias does not exist in region {REGION} " in outcome.result["msg"]
+    )
     assert outcome.result["error"]["code"] == "ResourceNotFoundException"
+
+
+def test_a_real_run_in_a_mistyped_region_names_the_region_it_looked_in(ansible, emulator):
+    """A typo in region looks exactly like a missing function to AWS: the message says where it looked."""
+    name = emulator.function()["name"]
+
+    outcome = ansible.adhoc(f"function_name={name} maximum_retry_attempts=1", env={"AWS_REGION": "us-east-2"})
+
+    assert outcome.status == "FAILED", outcome.transcript
+    assert f"The function {name} or its qualifier $LATEST does not exist in region us-east-2 " in outcome.result["msg"]
 
 
 def test_removing_a_destination_that_is_not_set_where_no_config_exists_is_ok(ansible, emulator):

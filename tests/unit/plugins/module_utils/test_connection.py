@@ -169,6 +169,63 @@ def test_client_settings_allows_smallest_budgets():
     assert client_settings(params(max_attempts=1, retry_timeout=0))["max_attempts"] == 1
 
 
+@pytest.mark.parametrize(
+    ("url", "hint"),
+    [
+        pytest.param("localhost:4566", "did you mean 'http://localhost:4566'?", id="no-scheme"),
+        pytest.param("127.0.0.1:4566", "did you mean 'http://127.0.0.1:4566'?", id="no-scheme-ip"),
+        pytest.param("localstack", "did you mean 'http://localstack'?", id="bare-host"),
+        pytest.param("ftp://localhost:4566", None, id="not-http"),
+        pytest.param("https://", None, id="no-host"),
+        pytest.param("http://:4566", None, id="port-no-host"),
+        pytest.param("http://localhost:99999", None, id="port-out-of-range"),
+        pytest.param("http://localhost:port", None, id="port-not-a-number"),
+        pytest.param("http://local host:4566", None, id="host-with-space"),
+    ],
+)
+def test_client_settings_refuses_an_endpoint_url_botocore_cannot_use(url, hint):
+    """botocore said only "Invalid endpoint: URL" when it built the client; now the option, the value and the form it
+    wants are named, before any client exists (so before any call)."""
+    error = refusal(client_settings, params(endpoint_url=url, region="us-east-1"))
+    assert error.option == "endpoint_url"
+    message = str(error)
+    assert message.startswith(f"endpoint_url {url!r} ") and "AWS_URL" in message
+    assert "http://HOST[:PORT] or https://HOST[:PORT]" in message
+    assert ("did you mean" in message) == (hint is not None)
+    if hint:
+        assert hint in message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:4566",
+        "http://localhost:4566",
+        "https://lambda.eu-west-1.amazonaws.com",
+        "HTTPS://lambda.eu-west-1.amazonaws.com",
+        "http://[::1]:4566",
+        "https://vpce-0123.lambda.eu-west-1.vpce.amazonaws.com/",
+        "http://localhost:4566/some/path",
+    ],
+)
+def test_client_settings_keeps_a_usable_endpoint_url_as_it_is(aws_env, url):
+    settings = client_settings(params(endpoint_url=url, region="us-east-1"))
+    assert settings["endpoint_url"] == url
+    assert connect(settings)[0].meta.endpoint_url.lower().rstrip("/") == url.lower().rstrip("/")
+
+
+def test_a_bad_endpoint_botocore_finds_itself_names_where_it_comes_from(aws_env, monkeypatch):
+    """With no endpoint_url, botocore reads AWS_ENDPOINT_URL itself, and failed with a bare ValueError."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "localhost:4566")
+    error = refusal(connect, client_settings(params(region="us-east-1")))
+    assert error.option == "endpoint_url"
+    assert "Invalid endpoint: localhost:4566" in str(error)
+    assert "AWS_ENDPOINT_URL" in str(error) and "http://HOST[:PORT]" in str(error)
+    # and even with aws_config given, it is not blamed on aws_config
+    error = refusal(connect, client_settings(params(region="us-east-1", aws_config={"connect_timeout": 5})))
+    assert error.option == "endpoint_url"
+
+
 def test_client_settings_empty_strings_are_none():
     """amazon.aws: empty strings become None (an empty AWS_PROFILE must not select a profile named "")."""
     settings = client_settings(params(profile="", region="", endpoint_url="", access_key="", secret_key=""))

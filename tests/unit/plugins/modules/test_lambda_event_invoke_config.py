@@ -279,7 +279,8 @@ def test_a_refused_write_whose_diagnosis_may_not_call_get_function_still_fails_n
 def test_a_missing_function_fails_with_aws_message(run):
     result = present(run, function_name="no-such-function", maximum_retry_attempts=1)
     assert result["failed"]
-    assert "The function no-such-function or its qualifier $LATEST does not exist" in result["msg"]
+    # the region it looked in: a typo in region fails exactly like a missing function (issue 22)
+    assert "The function no-such-function or its qualifier $LATEST does not exist in region us-east-1 " in result["msg"]
     assert "PutFunctionEventInvokeConfig returned ResourceNotFoundException" in result["msg"]
     assert result["error"]["code"] == "ResourceNotFoundException"
 
