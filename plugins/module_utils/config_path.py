@@ -204,7 +204,7 @@ class ConfigPath:
         qualifier fails naming it."""
         found = self._read_function(target)
         if found is None:
-            raise api.missing_target(target, "GetFunction", self.options.check_mode)
+            raise api.missing_target(target, "GetFunction", self.options.check_mode, api.client_region(self.client))
         return found
 
     def _read_function(self, target: Target) -> Optional[api.Function]:

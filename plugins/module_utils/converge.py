@@ -139,7 +139,7 @@ def _read_and_plan(client: object, item: FunctionWork, options: Options) -> None
             item.fail(qualifier, error)
         return
     if item.current is None and options.state in WRITING_STATES:
-        missing = api.missing_function(item.target, "ListFunctionEventInvokeConfigs")
+        missing = api.missing_function(item.target, "ListFunctionEventInvokeConfigs", api.client_region(client))
         for qualifier in sorted(item.desired):
             item.fail(qualifier, missing)
         return
