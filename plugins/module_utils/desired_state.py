@@ -144,8 +144,8 @@ def _parse_entry(index: int, item: dict[str, Any], state: str, region: Optional[
     resolved = target.qualifier if target is not None else qualifier or LATEST
     try:
         validate_request(request, target, region)
-    except ParameterError as error:
-        raise _prefixed(f"{prefix}.{error.option}", error) from None
+    except ParameterError as error:  # no option: both halves are wrong, and the message names each
+        raise _prefixed(f"{prefix}.{error.option}" if error.option else prefix, error) from None
     if state in (DELETED, GATHERED) and request:
         option = f"{prefix}.{sorted(request)[0]}"
         raise ParameterError(

@@ -347,12 +347,28 @@ def test_a_caller_that_may_not_call_get_function_gets_unverified_checks_and_one_
         # issue 16: what core cannot read as entries (an ad hoc -a "config=[...]" arrives as a string)
         pytest.param({"config": '[{"function_name":"m-fn-1","maximum_retry_attempts":1}]'}, "config", id="k=v"),
         pytest.param({"config": [3]}, "config[0]", id="not-a-dict"),
+        # issue 20: kinds no registry entry has, refused from the ARN (a glob entry's too)
+        pytest.param(
+            {"config": [{"function_name": "m-fn-*", "on_success": "arn:aws:events:us-east-1:123456789012:rule/r"}]},
+            "config[0].on_success",
+            id="events-rule",
+        ),
+        pytest.param(
+            {"config": [{"function_name": "m-fn-1", "on_failure": "arn:aws:lambda:us-east-1:123456789012:layer:l:1"}]},
+            "config[0].on_failure",
+            id="lambda-layer",
+        ),
+        pytest.param(
+            {"config": [{"function_name": "m-fn-1", "on_failure": "arn:aws:s3:::bucket/records/x"}]},
+            "config[0].on_failure",
+            id="s3-object",
+        ),
     ],
 )
 def test_bad_input_is_refused_before_any_call(run, params, option):
     result = apply(run, **params)
     assert result["failed"] and result.get("option") == option, result
-    assert run.calls() == []
+    assert run.calls() == [] and run.reads_elsewhere() == []
 
 
 def test_an_empty_config_is_refused_saying_how_to_empty_a_scope(run):
