@@ -43,6 +43,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import DELETE
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import UNSET
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
@@ -180,11 +181,13 @@ class ConfigPath:
     # -- identify
 
     def _identify(self, action: Action) -> Optional[AwsError]:
-        """GetFunction for a config check mode would create (its ARN, and whether the qualifier exists) and for one
-        whose new destinations the preflight checks (its execution role)."""
+        """GetFunction for a config check mode would create (its ARN, and whether the qualifier exists), for one a
+        real run would create on a version or alias (one that does not exist then costs a read on GetFunction's own
+        quota, not a refused write on the shared 15/s), and for one whose new destinations the preflight checks
+        (its execution role)."""
         if action.kind == DELETE:
             return None
-        creating = self.options.check_mode and action.kind == CREATE
+        creating = action.kind == CREATE and (self.options.check_mode or action.target.qualifier != LATEST)
         if creating or (self.options.checks_destinations and action.new_destinations()):
             try:
                 self.function(action.target)

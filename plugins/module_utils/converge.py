@@ -28,9 +28,11 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path im
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import ConfigPath
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import PathOptions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import Connection
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import DELETED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import WRITING_STATES
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import Desired
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import Expansion
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import name_list
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import plan_function
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DestinationCheck
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
@@ -38,7 +40,6 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_c
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import unproven
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Refused
 
 
 class Options(NamedTuple):
@@ -58,9 +59,6 @@ class Failure(NamedTuple):
         return {"function_name": self.function_name, "qualifier": self.qualifier, "error": self.error}
 
 
-NAMES_SHOWN = 20  # per cause in the failure message; failed_configs lists every config
-
-
 def failure_message(failures: list[Failure]) -> str:
     """The failures grouped by cause, most common first: "N configs: <cause> (names, shortened past 20)". One
     missing destination named by a glob over 300 functions is one sentence, not 300."""
@@ -69,10 +67,9 @@ def failure_message(failures: list[Failure]) -> str:
         by_cause.setdefault(failure.cause, []).append(failure)
     parts = []
     for cause, group in sorted(by_cause.items(), key=lambda item: -len(item[1])):
-        names = [f"{f.function_name}:{f.qualifier}" for f in group[:NAMES_SHOWN]]
-        more = f" and {len(group) - NAMES_SHOWN} more" if len(group) > NAMES_SHOWN else ""
+        names = name_list([f"{f.function_name}:{f.qualifier}" for f in group])
         count = f"{len(group)} config{'s' if len(group) != 1 else ''}"
-        parts.append(f"{count} ({', '.join(names)}{more}): {cause.rstrip('.')}.")
+        parts.append(f"{count} ({names}): {cause.rstrip('.')}.")
     return " ".join(parts)
 
 
@@ -82,6 +79,7 @@ class Converged(NamedTuple):
     configs: list[EventInvokeConfig]  # everything read (state=gathered returns it)
     checks: list[DestinationCheck]
     missing: list[str]  # functions not read: their list call answered 404, or failed (see failures)
+    absent: list[str]  # state=deleted: FUNCTION:QUALIFIER named that does not exist (nothing to delete, a warning)
 
 
 class FunctionWork:
@@ -93,12 +91,12 @@ class FunctionWork:
         self.current: Optional[list[EventInvokeConfig]] = None
         self.actions: list[Action] = []
         self.unproven: list[Target] = []  # qualifiers named with no config and nothing to write (unproven())
+        self.absent: list[str] = []  # named for deletion and not there at all (FUNCTION:QUALIFIER)
         self.changes: list[Change] = []
         self.failures: list[Failure] = []
 
     def fail(self, qualifier: str, error: AwsError) -> None:
-        cause = error.cause if isinstance(error, Refused) else str(error)
-        self.failures.append(Failure(self.target.name, qualifier, str(error), cause))
+        self.failures.append(Failure(self.target.name, qualifier, str(error), error.cause))
 
 
 def converge(connection: Connection, expansion: Expansion, options: Options, warn: Callable[[str], None]) -> Converged:
@@ -116,7 +114,9 @@ def converge(connection: Connection, expansion: Expansion, options: Options, war
         )
     for outcome in decided.outcomes:
         item = work[outcome.target.name]
-        if outcome.failure is not None:
+        if outcome.failure is not None and outcome.action is None and options.state == DELETED:
+            item.absent.append(f"{outcome.target.name}:{outcome.target.qualifier}")  # nothing to delete
+        elif outcome.failure is not None:
             item.fail(outcome.target.qualifier, outcome.failure)
         elif outcome.change is not None:
             item.changes.append(outcome.change)
@@ -128,6 +128,7 @@ def converge(connection: Connection, expansion: Expansion, options: Options, war
         configs=sorted((c for item in work.values() for c in item.current or []), key=lambda c: c.key),
         checks=decided.checks,
         missing=sorted(item.target.name for item in work.values() if item.current is None),
+        absent=sorted(name for item in work.values() for name in item.absent),
     )
 
 
@@ -143,8 +144,11 @@ def _read_and_plan(client: object, item: FunctionWork, options: Options) -> None
         for qualifier in sorted(item.desired):
             item.fail(qualifier, missing)
         return
+    if item.current is None and options.state == DELETED:
+        item.absent = [f"{item.target.name}:{qualifier}" for qualifier in sorted(item.desired)]
+        return
     item.actions = plan_function(options.state, item.target, item.desired, item.current, options.delete_unlisted)
-    if options.state in WRITING_STATES:
+    if options.state in WRITING_STATES or (options.state == DELETED and not options.delete_unlisted):
         written = {action.target.qualifier for action in item.actions}
         configured = {config.qualifier: config for config in item.current or []}
         item.unproven = [

@@ -104,16 +104,22 @@ def check_config(config: Optional[list[Any]], state: str, scope: Optional[list[s
     if state not in WRITING_STATES or config:
         return
     given = "config is empty" if config is not None else "config is missing"
-    if state == OVERRIDDEN and scope:
-        effect = "state=overridden with no entries would delete every config in scope"
-    elif state == OVERRIDDEN:
-        effect = "state=overridden needs entries (config), and takes scope for what else it may delete; it has neither"
+    if state == OVERRIDDEN:
+        if scope:
+            effect = "state=overridden with no entries would delete every config in scope"
+        else:
+            effect = (
+                "state=overridden needs entries (config), and takes scope for what else it may delete; it has neither"
+            )
+        # only overridden deletes what no entry names: the one state whose empty list means "delete", said plainly
+        advice = (
+            'To delete every config in a scope, say so: state: deleted with scope (scope: ["*"] is the whole region).'
+        )
     else:
         effect = f"state={state} needs at least one entry; with none it would change nothing"
+        advice = "Give the configs to set in config (check the expression or file that built it)."
     raise ParameterError(
-        "config",
-        f"{given}: {effect}. A list that renders empty is refused rather than applied. To delete every config in a "
-        'scope, say so: state: deleted with scope (scope: ["*"] is the whole region).',
+        "config", f"{given}: {effect}. A list that renders empty is refused rather than applied. {advice}"
     )
 
 
@@ -439,13 +445,36 @@ def summarize(
     return counts
 
 
-def summary_message(state: str, counts: dict[str, int]) -> str:
-    """One line for a task that did not fail: "300 configs: 12 created, 3 updated, 0 deleted, 285 unchanged"."""
+NAMES_SHOWN = 20  # names per group in a message; the results list every config
+
+
+def name_list(names: list[str]) -> str:
+    """ "a, b, c" for a message, the first NAMES_SHOWN and a count of the rest: one line however many match."""
+    more = f" and {len(names) - NAMES_SHOWN} more" if len(names) > NAMES_SHOWN else ""
+    return ", ".join(names[:NAMES_SHOWN]) + more
+
+
+def unmatched_warning(what: list[str], effect: str, where: str = "") -> Optional[str]:
+    """One warning for every pattern or name that matched nothing, instead of one each: "scope[0] 'a-*', scope[3]
+    'b' match no function in region eu-west-1; nothing is read or deleted for them". `effect` says "{it}"."""
+    if not what:
+        return None
+    verb, it = ("matches", "it") if len(what) == 1 else ("match", "them")
+    return f"{name_list(what)} {verb} no function{where}; {effect.format(it=it)}."
+
+
+def summary_message(state: str, counts: dict[str, int], check_mode: bool = False) -> str:
+    """One line for a task that did not fail: "300 configs: 12 created, 3 updated, 0 deleted, 285 unchanged", and in
+    check mode what a real run would do: "300 configs: would create 12, update 3, delete 0; 285 unchanged"."""
     total = sum(counts.values())
     configs = f"{total} config{'' if total == 1 else 's'}"
     if state == GATHERED:
         return f"{configs} gathered"
+    failed = f", {counts['failed']} failed" if counts["failed"] else ""
+    if check_mode:
+        verbs = ", ".join(
+            f"{verb} {counts[kind]}" for verb, kind in (("create", CREATE), ("update", UPDATE), ("delete", DELETE))
+        )
+        return f"{configs}: would {verbs}; {counts['unchanged']} unchanged{failed}"
     parts = [f"{counts[action]} {action}" for action in (CREATE, UPDATE, DELETE)]
-    if counts["failed"]:
-        parts.append(f"{counts['failed']} failed")
-    return f"{configs}: {', '.join(parts)}, {counts['unchanged']} unchanged"
+    return f"{configs}: {', '.join(parts)}{failed}, {counts['unchanged']} unchanged"

@@ -62,6 +62,10 @@ class Kind(NamedTuple):
     read: Callable[[Any, "Destination"], Optional[Read]]  # the existence read (None: the service answered missing)
     policy_permission: str  # what the caller needs to read the resource policy
     read_policy: Optional[Callable[[Any, "Destination"], Optional[str]]]  # None: the existence read returns it
+    # Whether its resource policy can hold an explicit Deny, which refuses what the role's own policies allow. A
+    # Lambda function's cannot (AddPermission, the only way to write it, takes no Effect: every statement allows),
+    # so for a role allowed in its own account the policy is not read: it could not change the verdict.
+    policy_denies: bool = True
 
     @property
     def phrase(self) -> str:
@@ -211,6 +215,7 @@ LAMBDA_FUNCTION = Kind(
     read=_read_function,
     policy_permission="lambda:GetPolicy",
     read_policy=_read_function_policy,
+    policy_denies=False,
 )
 EVENT_BUS = Kind(
     noun="EventBridge event bus",

@@ -24,11 +24,19 @@ class AwsError(Exception):
         code: Optional[str] = None,
         details: Optional[dict[str, Any]] = None,
         extra: Optional[dict[str, Any]] = None,
+        cause: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.details = details or {}
         self.extra = extra or {}  # more return values for the failed task (e.g. preflight)
+        self._cause = cause
+
+    @property
+    def cause(self) -> str:
+        """Why, without what is this config's own (its function's name): what configs that failed for the same
+        reason share, so a task over many functions says it once."""
+        return self._cause or str(self)
 
     @property
     def message(self) -> str:

@@ -63,20 +63,18 @@ def missing_target(target: Target, operation: str, check_mode: bool = False, reg
     """The function, version or alias a task names does not exist: say which, and where it was looked for (a typo in
     region looks exactly like a missing function), in check mode and real runs alike."""
     outcome = "; a real run would fail the same way" if check_mode else ""
+    why = f"does not exist{_where(target, region)} ({operation} returned ResourceNotFoundException){outcome}"
     return AwsError(
-        f"The function {target.function_name} or its qualifier {target.qualifier} does not exist"
-        f"{_where(target, region)} ({operation} returned ResourceNotFoundException){outcome}.",
+        f"The function {target.function_name} or its qualifier {target.qualifier} {why}.",
         NOT_FOUND[0],
+        cause=f"The function or its qualifier {target.qualifier} {why}.",
     )
 
 
 def missing_function(target: Target, operation: str, region: Optional[str] = None) -> AwsError:
     """The function itself does not exist (what a List 404 means, C13), in the region it was looked for in."""
-    return AwsError(
-        f"The function {target.function_name} does not exist{_where(target, region)} ({operation} returned "
-        "ResourceNotFoundException).",
-        NOT_FOUND[0],
-    )
+    why = f"does not exist{_where(target, region)} ({operation} returned ResourceNotFoundException)"
+    return AwsError(f"The function {target.function_name} {why}.", NOT_FOUND[0], cause=f"The function {why}.")
 
 
 def _where(target: Target, region: Optional[str]) -> str:

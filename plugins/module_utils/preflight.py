@@ -252,7 +252,7 @@ class Preflight:
                 r: self._probe(parse_destination(r.arn), self._same_account(r)) for r in distinct if not reasons[r]
             }
             for request, found in probed.items():
-                self._key(parse_destination(request.arn), found)
+                self._key(parse_destination(request.arn), found, self._same_account(request))
             self._simulate_roles(
                 [(request, found) for request, found in probed.items() if found.exists.value is not False]
             )
@@ -275,7 +275,7 @@ class Preflight:
             role = request.function.role
             if role:
                 destination = parse_destination(request.arn)
-                key = self._key(destination, found)
+                key = self._key(destination, found, self._same_account(request))
                 needed = destination.permissions()
                 if isinstance(key, KmsKey) and not key.aws_managed:
                     needed += key_permissions(key)
@@ -303,7 +303,7 @@ class Preflight:
             allowed = Answer(None, "not checked: the destination does not exist")
         else:
             allowed = self._allowed(destination, function, same_account, probed)
-        key = self._key(destination, probed)
+        key = self._key(destination, probed, same_account)
         key_answer_ = self._key_answer(key, function, same_account) if probed.exists.value else NOT_ENCRYPTED
         key_arn = key.arn if isinstance(key, KmsKey) else probed.key_id
         check = DestinationCheck(
@@ -318,9 +318,10 @@ class Preflight:
 
     # -- the destination's KMS key (C19)
 
-    def _key(self, destination: Destination, probed: Probe) -> Union[KmsKey, Answer, None]:
-        """The key that encrypts the destination (DescribeKey once per key), a Answer when it cannot be used or
-        told, None when it is not encrypted with a KMS key."""
+    def _key(self, destination: Destination, probed: Probe, same_account: bool) -> Union[KmsKey, Answer, None]:
+        """The key that encrypts the destination (DescribeKey once per key), an Answer when it cannot be used or
+        told, None when it is not encrypted with a KMS key. A key in another account can only be described when its
+        key policy lets the caller: the advice says so, where granting the caller more in its own account cannot."""
         if not probed.key_id:
             return None
         cache = (destination.region, probed.key_id)
@@ -328,7 +329,14 @@ class Preflight:
             try:
                 found = describe_key(self.connection, destination.region, probed.key_id)
             except CallerDenied as denied:
-                self.note(denied.permission, f"the KMS key of {destination.arn} was not checked")
+                owner = probed.key_id.split(":")[4] if probed.key_id.startswith("arn:") else destination.account
+                advice = None
+                if not same_account:
+                    advice = (
+                        f"The key is in account {owner}: that account's key policy must allow {denied.permission} to "
+                        f"the credentials this task uses"
+                    )
+                self.note(denied.permission, f"the KMS key of {destination.arn} was not checked", advice)
                 self._keys[cache] = Answer(
                     None, f"its KMS key {probed.key_id} was not checked: {denied}", denied.permission
                 )
@@ -389,8 +397,10 @@ class Preflight:
         denied = any(decision == EXPLICIT_DENY for decision in decided.values())
         # The destination's own policy decides unless the role's policies already deny: it may grant what they do
         # not, it must grant across accounts, and an explicit Deny in it refuses what they allow (AWS refuses the
-        # write then). SQS, SNS and EventBridge returned it with the existence read; Lambda and S3 take one more.
-        if denied or (not same_account and not all_allowed):
+        # write then). SQS, SNS and EventBridge returned it with the existence read; Lambda and S3 take one more,
+        # which Lambda's can be spared where only a Deny could change the verdict (its policy cannot hold one).
+        cannot_change = same_account and all_allowed and not destination.kind.policy_denies
+        if denied or (not same_account and not all_allowed) or cannot_change:
             return permission_answer(decided, None, same_account)
         try:
             text = resource_policy(self.connection, destination, probed)
@@ -425,12 +435,14 @@ class Preflight:
             self.note(GET_FUNCTION, f"{what} were not read")
             return unread_function(target, GET_FUNCTION)
 
-    def note(self, permission: str, what: str) -> None:
-        """Warn once per permission the caller lacks: an unchecked destination is reported, never passed silently."""
+    def note(self, permission: str, what: str, advice: Optional[str] = None) -> None:
+        """Warn once per permission the caller lacks: an unchecked destination is reported, never passed silently.
+        `advice` replaces "grant it to the credentials" where that cannot help (a key policy in another account)."""
+        advice = advice or f"Grant {permission} to the credentials this task uses"
         self._warn_once(
             permission,
-            f"{self._name}: {what}, because the caller may not call {permission} (AccessDenied). Grant "
-            f"{permission} to the credentials this task uses to have it checked, or {self._opt_out}.",
+            f"{self._name}: {what}, because the caller may not call {permission} (AccessDenied). {advice} to have "
+            f"it checked, or {self._opt_out}.",
         )
 
     def _warn_once(self, key: str, text: str) -> None:

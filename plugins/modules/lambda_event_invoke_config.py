@@ -41,7 +41,9 @@ options:
   state:
     description:
       - V(present) creates or updates the configuration; V(absent) deletes it.
-      - With V(absent), a function or configuration that does not exist is not an error (C(changed=false)).
+      - With V(absent), a function or configuration that does not exist is not an error (C(changed=false)). When
+        there is no configuration, one C(GetFunction) tells "already deleted" from a function or qualifier that does
+        not exist, which gets a warning (a typo in the name should not pass as "unchanged").
     type: str
     choices: [present, absent]
     default: present
@@ -333,16 +335,22 @@ def run(module: Any) -> dict[str, Any]:
     path = ConfigPath(
         connection, PathOptions(module.check_mode, params["preflight"], params["retry_timeout"]), module.warn
     )
-    proofs = []
     if params["state"] == "absent":
         action = Action(DELETE, target, current, None) if current else None
+        proofs = [] if current else [target]  # nothing to delete: say so if the function or qualifier is not there
     else:
         action = plan_action(target, request, current, params["purge"])
         # nothing to write and no config: fails, naming it, if the function or qualifier does not exist
         proofs = [target] if core.unproven(target, current, written=action is not None, listed=False) else []
     decided = path.run([action] if action else [], proofs)
     for outcome in decided.outcomes:
-        if outcome.failure:
+        if outcome.failure and outcome.action is None and params["state"] == "absent":
+            # the state asked for holds, in check mode too: a warning with the fact, never a failure
+            fact = outcome.failure
+            if fact.code in api.NOT_FOUND:
+                fact = api.missing_target(target, "GetFunction", region=api.client_region(connection.lambda_client))
+            module.warn(f"{fact} There is nothing to delete.")
+        elif outcome.failure:
             raise outcome.failure
     change = decided.outcomes[0].change if action else None
     after = change.after if change else None if action else current  # None: a Delete found it already gone

@@ -509,24 +509,43 @@ def run(module: Any) -> dict[str, Any]:
         else None
     )
     expansion = desired.expand(state, entries, scope, listed, connection.region)
-    for entry in expansion.unmatched:
-        module.warn(
-            f"config[{entry.position}].function_name {entry.pattern!r} matched no function; it changes nothing."
-        )
     patterns = scope or []
-    for position in expansion.unmatched_scope:
-        module.warn(f"scope[{position}] {patterns[position]!r} matched no function; nothing is read or deleted for it.")
+    # one warning per kind of mistake, however many entries or names make it (50 typos are one line)
+    warnings = [
+        desired.unmatched_warning(
+            [f"config[{entry.position}].function_name {entry.pattern!r}" for entry in expansion.unmatched],
+            "nothing is changed for {it}",
+        ),
+        desired.unmatched_warning(
+            [f"scope[{position}] {patterns[position]!r}" for position in expansion.unmatched_scope],
+            "nothing is read or deleted for {it}",
+        ),
+    ]
     options = Options(
         state=state,
         path=PathOptions(module.check_mode or state == desired.GATHERED, params["preflight"], params["retry_timeout"]),
         concurrency=params["concurrency"],
         delete_unlisted=state == desired.DELETED and desired.reads_scope(state, entries),
     )
+    for warning in filter(None, warnings):
+        module.warn(warning)
     outcome = converge(connection, expansion, options, module.warn)
     failed = {failure.function_name for failure in outcome.failures}
     missing = [name for name in outcome.missing if name not in failed]
-    for position in desired.missing_scope_names(state, entries, scope, missing):
-        module.warn(f"scope[{position}] names function {patterns[position]}, which does not exist; it changes nothing.")
+    warnings = [
+        desired.unmatched_warning(
+            [f"scope[{p}] {patterns[p]!r}" for p in desired.missing_scope_names(state, entries, scope, missing)],
+            "nothing is read or deleted for {it}",
+            f" in region {connection.region}",
+        )
+    ]
+    if outcome.absent:
+        warnings.append(
+            f"{len(outcome.absent)} config(s) named for deletion are on a function or qualifier that does not exist "
+            f"in region {connection.region}: {desired.name_list(outcome.absent)}; there is nothing to delete."
+        )
+    for warning in filter(None, warnings):
+        module.warn(warning)
     summary = desired.summarize(
         state,
         expansion.desired,
@@ -566,7 +585,7 @@ def report(module: Any, state: str, outcome: Converged, summary: dict[str, int])
         raise AwsError(
             f"{len(outcome.failures)} config(s) failed{made}. {failure_message(outcome.failures)}", extra=result
         )
-    result["msg"] = desired.summary_message(state, summary)
+    result["msg"] = desired.summary_message(state, summary, module.check_mode)
     return result
 
 

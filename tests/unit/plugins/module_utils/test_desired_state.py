@@ -138,11 +138,16 @@ def test_entries_may_name_no_setting_and_removals_count_in_merged():
         pytest.param(OVERRIDDEN, [], None, "it has neither", id="overridden-empty-no-scope"),
     ],
 )
-def test_writing_states_refuse_an_empty_config_and_say_how_to_empty_a_scope(state, config_, scope, hint):
-    """Issue 16: an expression that renders [] must not wipe a scope (overridden) or succeed silently."""
+def test_writing_states_refuse_an_empty_config_with_the_advice_for_that_state(state, config_, scope, hint):
+    """Issue 16: an expression that renders [] must not wipe a scope (overridden) or succeed silently. Issue 22: the
+    advice fits the state: only overridden empties a scope, so only its refusal points at state: deleted."""
     error = refusal(check_config, config_, state, scope)
     assert error.option == "config" and hint in str(error)
-    assert "state: deleted with scope" in str(error)
+    if state == OVERRIDDEN:
+        assert "state: deleted with scope" in str(error)
+    else:
+        assert "state: deleted" not in str(error)
+        assert "Give the configs to set in config" in str(error)
 
 
 @pytest.mark.parametrize(

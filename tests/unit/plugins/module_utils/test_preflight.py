@@ -486,6 +486,21 @@ def test_a_caller_that_may_not_describe_keys_gets_unverified_and_one_warning(aws
     assert len(warnings) == 1 and "kms:DescribeKey" in warnings[0]
 
 
+def test_a_key_in_another_account_that_may_not_be_described_names_that_account_s_key_policy(aws, warnings):
+    """Issue 22: "grant kms:DescribeKey to the credentials" cannot help for another account's key: its key policy
+    decides. The warning names the key's account and its key policy."""
+    queue = QUEUE.replace(ACCOUNT, OTHER)
+    other_key = KEY.replace(ACCOUNT, OTHER)
+    queue_found(aws, owner=OTHER, policy=ALLOW_ROLE, key=other_key)
+    aws.stub("kms").add_client_error("describe_key", service_error_code="AccessDeniedException", http_status_code=400)
+    simulated(aws, {("sqs:SendMessage", queue): "implicitDeny"}, own={("sqs:SendMessage", queue): "allowed"})
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
+    assert check.outcome == UNVERIFIED
+    [warning] = warnings
+    assert f"The key is in account {OTHER}: that account's key policy must allow kms:DescribeKey" in warning
+    assert "Grant kms:DescribeKey to the credentials" not in warning
+
+
 # ---------------------------------------------------------------------------------------------- for the audit
 
 

@@ -11,6 +11,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event
 GET = "GetFunctionEventInvokeConfig"
 PUT = "PutFunctionEventInvokeConfig"
 DELETE = "DeleteFunctionEventInvokeConfig"
+GET_FUNCTION = "GetFunction"
 
 
 def fn(run) -> dict:
@@ -191,7 +192,12 @@ def test_check_mode_create_on_a_missing_qualifier_fails_like_a_real_run(run):
         assert f"The function {fn(run)['name']} or its qualifier nosuchalias does not exist" in result["msg"]
         assert result["error"]["code"] == "ResourceNotFoundException"
     assert "a real run would fail the same way" in checked["msg"]
-    assert run.writes() == [PUT]  # only the real run tried to write
+    # Issue 22: a create on a version or alias reads GetFunction (its own 100/s quota) before it writes, so one that
+    # does not exist costs no refused Put on the shared 15/s.
+    assert run.writes() == []
+    run.clear()
+    present(run, qualifier="nosuchalias", maximum_retry_attempts=1)
+    assert run.calls() == [GET, GET_FUNCTION]
 
 
 # ---------------------------------------------------------------------------------------------- absent
@@ -208,15 +214,27 @@ def test_absent_deletes_then_is_idempotent(run):
     assert present(run, qualifier="live", state="absent")["changed"] is True
     assert run.calls() == [GET, DELETE]
     run.clear()
-    assert present(run, qualifier="live", state="absent")["changed"] is False
-    assert run.calls() == [GET]
+    gone = present(run, qualifier="live", state="absent")
+    assert gone["changed"] is False and not gone.get("warnings")
+    # No config to delete: one GetFunction tells "already gone" from "no such alias" (issue 22, a typo warns).
+    assert run.calls() == [GET, GET_FUNCTION]
     assert present(run, qualifier="live", check=True, state="absent")["changed"] is False
+
+
+def test_absent_on_a_missing_qualifier_warns_that_there_is_nothing_to_delete(run):
+    result = present(run, qualifier="nosuchalias", state="absent")
+    assert result["changed"] is False and not result["failed"]
+    (warning,) = result["warnings"]
+    assert "qualifier nosuchalias does not exist" in warning and "There is nothing to delete." in warning
+    assert run.writes() == []
 
 
 def test_absent_on_a_missing_function_is_not_a_failure(run):
     result = present(run, function_name="no-such-function", state="absent")
     assert result["changed"] is False and not result["failed"]
     assert result["event_invoke_config"] == {}
+    (warning,) = result["warnings"]  # a typo in the name is said once, never a silent "unchanged" (issue 22)
+    assert "no-such-function" in warning and "does not exist" in warning and "nothing to delete" in warning
 
 
 # ---------------------------------------------------------------------------------------------- failures

@@ -7,7 +7,9 @@ import pytest
 from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_config as single
 from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_config_info as info
 from ansible_collections.cloudops.aws_lambda.plugins.modules import lambda_event_invoke_configs as module
+from ansible_collections.cloudops.aws_lambda.tests.support import world as fixtures
 
+REGION = "us-east-1"  # the module tests' region (conftest)
 GET_FUNCTION = "GetFunction"
 LIST = "ListFunctionEventInvokeConfigs"
 LIST_FUNCTIONS = "ListFunctions"
@@ -74,7 +76,8 @@ def test_merged_with_a_glob_check_mode_predicts_the_real_run_then_converges(run)
     run.clear()
     real = apply(run, config=config)
     assert without_time(real["changes"]) == without_time(predicted["changes"])
-    assert sorted(run.calls()) == sorted([LIST_FUNCTIONS, LIST, LIST, PUT, PUT, PUT])
+    # the create on the alias reads GetFunction first (issue 22: a missing one costs no refused write)
+    assert sorted(run.calls()) == sorted([LIST_FUNCTIONS, LIST, LIST, GET_FUNCTION, PUT, PUT, PUT])
 
     run.clear()
     again = apply(run, config=config)
@@ -185,6 +188,31 @@ def test_deleted_with_config_deletes_only_the_listed_configs(run):
     assert summary(result) == [(first, "live", "deleted")]
 
 
+def test_deleted_naming_what_does_not_exist_warns_once_and_changes_nothing_else(run):
+    """Issue 22: a typo in a deletion is said (once, grouped, with the region), never a silent "unchanged"."""
+    first, _second = names(run)
+    put(run, first, "live", maximum_retry_attempts=0)
+    config = [
+        {"function_name": "m-no-such-fn"},
+        {"function_name": first, "qualifier": "nosuchalias"},
+        {"function_name": first, "qualifier": "live"},
+    ]
+    for check in (True, False):
+        result = apply(run, check=check, state="deleted", config=config)
+        assert (result["changed"], result["failed"]) == (True, False)
+        assert summary(result) == [(first, "live", "deleted")]
+        (warning,) = result["warnings"]
+        assert warning == (
+            f"2 config(s) named for deletion are on a function or qualifier that does not exist in region us-east-1: "
+            f"{first}:nosuchalias, m-no-such-fn:$LATEST; there is nothing to delete."
+        )
+    run.clear()
+    # what was deleted a moment ago is simply gone: no warning for it
+    again = apply(run, state="deleted", config=[{"function_name": first, "qualifier": "live"}])
+    assert (again["changed"], again["warnings"]) == (False, [])
+    assert run.writes() == []
+
+
 # ---------------------------------------------------------------------------------------------- failures
 
 
@@ -237,9 +265,9 @@ def not_granted_queue(run) -> str:
     [
         # a queue is read before a default real write (its KMS key, C19): missing (GetFunction tells the function's
         # account from another one the caller cannot see), no config is written at all
-        pytest.param(lambda run: arn(run, "queue") + "-typo", "does not exist", [GET_FUNCTION] * 4, 1, 0, id="missing"),
+        pytest.param(lambda run: arn(run, "queue") + "-typo", "does not exist", [GET_FUNCTION] * 5, 1, 0, id="missing"),
         # a denied role is this role's cause: the others' GetFunction (own quota) tells whether they share it
-        pytest.param(not_granted_queue, "is not allowed", [GET_FUNCTION] * 4, 2, 1, id="role-denied"),
+        pytest.param(not_granted_queue, "is not allowed", [GET_FUNCTION] * 5, 2, 1, id="role-denied"),
     ],
 )
 def test_one_refused_write_per_cause_and_one_sentence_for_it(run, destination, cause, reads, puts, diagnosed):
@@ -259,6 +287,25 @@ def test_one_refused_write_per_cause_and_one_sentence_for_it(run, destination, c
     assert result["msg"].count(cause) == 1 and "4 configs (" in result["msg"], result["msg"]
     assert sum("not retried" in f["error"] for f in result["failed_configs"]) == diagnosed  # the refused write's
     assert sum("Not written" in f["error"] for f in result["failed_configs"]) == 3 * diagnosed
+
+
+def test_a_glob_with_a_qualifier_the_functions_lack_writes_nothing_and_says_it_once(run):
+    """Issue 22: a glob with `qualifier: nosuchalias` over many functions: each create reads GetFunction (its own
+    100/s quota) and none is a refused Put on the shared 15/s; the message is one cause, 20 names and a count."""
+    clients = fixtures.Clients(run.emulator.endpoint_url, REGION)
+    for i in range(22):
+        fixtures.create_function(clients, f"m-glob-{i:02d}", run.world["role"]["arn"])
+    run.clear()
+    config = [{"function_name": "m-glob-*", "qualifier": "nosuchalias", "maximum_retry_attempts": 1}]
+    for check in (True, False):
+        result = apply(run, check=check, config=config)
+        message = result["msg"]
+        assert result["failed"] and len(result["failed_configs"]) == 22
+        assert message.count("does not exist") == 1 and "region us-east-1" in message, message
+        assert "22 configs (m-glob-00:nosuchalias, " in message and "m-glob-19:nosuchalias and 2 more)" in message
+        assert "m-glob-20:" not in message and len(message) < 2048
+    assert run.writes() == []
+    assert run.calls().count(GET_FUNCTION) == 44  # one per config per run, on GetFunction's own quota
 
 
 def test_a_failure_message_names_twenty_configs_per_cause_and_counts_the_rest():
@@ -409,19 +456,21 @@ def test_a_scope_glob_that_matches_nothing_and_a_missing_name_in_scope_warn_with
         config=[{"function_name": first, "maximum_retry_attempts": 1}],
     )
     assert (result["changed"], result["failed"]) == (False, False)
-    assert result["warnings"] == ["scope[1] 'm-fnn-*' matched no function; nothing is read or deleted for it."]
+    assert result["warnings"] == ["scope[1] 'm-fnn-*' matches no function; nothing is read or deleted for it."]
     assert sorted(run.calls()) == sorted([LIST_FUNCTIONS, LIST, LIST])
 
     run.clear()
     gathered = apply(run, state="gathered", scope=[first, "m-no-such-fn"])
-    assert gathered["warnings"] == ["scope[1] names function m-no-such-fn, which does not exist; it changes nothing."]
+    assert gathered["warnings"] == [
+        "scope[1] 'm-no-such-fn' matches no function in region us-east-1; nothing is read or deleted for it."
+    ]
     assert run.calls() == [LIST, LIST]  # no ListFunctions: the 404 of the name's own read tells it
 
     run.clear()
     merged = apply(run, scope=["m-fnn-*"], config=[{"function_name": "m-fn-*", "maximum_retry_attempts": 1}])
     assert merged["warnings"] == [
-        "config[0].function_name 'm-fn-*' matched no function; it changes nothing.",
-        "scope[0] 'm-fnn-*' matched no function; nothing is read or deleted for it.",
+        "config[0].function_name 'm-fn-*' matches no function; nothing is changed for it.",
+        "scope[0] 'm-fnn-*' matches no function; nothing is read or deleted for it.",
     ]
     assert run.calls() == [LIST_FUNCTIONS]
 
@@ -524,7 +573,8 @@ def test_summary_and_message_count_each_config_once_in_check_mode_and_for_real(r
     predicted = apply(run, check=True, **params)
     real = apply(run, **params)
     assert predicted["summary"] == real["summary"] == counts(created=1, updated=1, deleted=1, unchanged=1)
-    assert predicted["msg"] == real["msg"] == "4 configs: 1 created, 1 updated, 1 deleted, 1 unchanged"
+    assert predicted["msg"] == "4 configs: would create 1, update 1, delete 1; 1 unchanged"  # nothing was created
+    assert real["msg"] == "4 configs: 1 created, 1 updated, 1 deleted, 1 unchanged"
     again = apply(run, **params)
     assert again["summary"] == counts(unchanged=3)
     assert again["msg"] == "3 configs: 0 created, 0 updated, 0 deleted, 3 unchanged"
