@@ -156,11 +156,18 @@ def calls_by_region(entries: list[dict[str, Any]]) -> dict[str, list[tuple[str, 
 
 def expected_calls(hosts: list[str], changed: bool = True) -> dict[str, list[tuple[str, str, str]]]:
     """What one host's task calls in its region, documented by the module: ListFunctions once (the globs), one
-    ListFunctionEventInvokeConfigs per function in scope (never billing-report), then one write per change."""
+    ListFunctionEventInvokeConfigs per function in scope (never billing-report), then one write per change, each
+    create on an alias after a GetFunction of it (one that does not exist costs no refused write)."""
     reads = [("ListFunctions", "", ""), (LIST, "orders-api", ""), (LIST, "orders-worker", "")]
     return {
         HOSTS[host]: sorted(
-            reads + [(WRITE_OPERATION[action], name, qualifier) for action, name, qualifier in CHANGES[host] if changed]
+            reads
+            + [(WRITE_OPERATION[action], name, qualifier) for action, name, qualifier in CHANGES[host] if changed]
+            + [
+                ("GetFunction", name, qualifier)
+                for action, name, qualifier in CHANGES[host]
+                if changed and action == "created" and qualifier != "$LATEST"
+            ]
         )
         for host in hosts
     }
