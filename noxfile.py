@@ -33,7 +33,7 @@ INSTALLED_ENV = {"ANSIBLE_COLLECTIONS_PATH": str(INSTALLED), "PYTHONPATH": "", "
 # The tarball's top level: ansible-galaxy's two files, galaxy.yml's readme, the licence, the changelog (Galaxy reads
 # changelogs/), the managed node's requirements (for ansible-builder), meta/, plugins/, docs/. Not tests/: see README.
 TARBALL_TOP = {"MANIFEST.json", "FILES.json", "README.md", "COPYING", "CHANGELOG.rst", "changelogs", "requirements.txt"}
-TARBALL_TOP |= {"meta", "plugins", "docs"}
+TARBALL_TOP |= {"meta", "plugins", "docs", "extensions", "playbooks"}  # extensions/eda: the rulebooks and event source
 CORES = nox.parametrize("core", [nox.param("dev", id="2.21"), nox.param("floor", id="2.17")])
 
 nox.options.reuse_venv = "yes"  # antsibull-nox's environments (.nox/) are built once, then reused
@@ -195,6 +195,15 @@ def build(session: nox.Session) -> None:
 def system(session: nox.Session) -> None:
     """Black-box tests of the installed tarball: ad hoc runs, playbooks, faults, secrets, TLS, AWX-style jobs."""
     run(session, "python", "-m", "pytest", "-n", "2", "tests/system", COLLECTION_INSTALL_PATH=str(INSTALLED))
+
+
+@nox.session(venv_backend="none", requires=["build"])
+def eda(session: nox.Session) -> None:
+    """Drift repaired as it happens, end to end: the emulator sends CloudTrail events to SQS, ansible-rulebook
+    (.venv-eda, on the machine's Java 17) runs the installed tarball's rulebook, event source and playbook."""
+    venv = bootstrap.ensure("eda")
+    command = ["python", "-m", "pytest", "-s", "tests/eda"]
+    run(session, *command, EDA_VENV=str(venv), COLLECTION_INSTALL_PATH=str(INSTALLED))
 
 
 @nox.session(venv_backend="none", requires=["build"])
