@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +26,12 @@ import yaml
 from botocore.config import Config
 
 from ansible_collections.cloudops.aws_lambda.tests.emulator import ctl
+from ansible_collections.cloudops.aws_lambda.tests.support import rulebook
 from ansible_collections.cloudops.aws_lambda.tests.support import world as fixtures
 
 REGION, QUEUE = "us-east-1", "lambda-config-changes"
-WINDOW = 3  # the shipped rulebook's throttle: once_after 3 seconds
 REPAIRED_WITHIN = 10  # seconds from the event's arrival (the emulator sends it as it answers the change)
-QUIET = WINDOW + 4  # long enough for a second run to have started, had one been triggered
+QUIET = rulebook.WINDOW + 4  # long enough for a second run to have started, had one been triggered
 LIST = "ListFunctionEventInvokeConfigs"
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
@@ -62,8 +58,7 @@ class Stack:
     console: Any  # Lambda client of another identity: the out-of-band changes
     admin: Any  # Lambda client of the default test identity: reads
     desired: dict[tuple[str, str], dict[str, Any] | None]
-    rulebook: subprocess.Popen[str]
-    output: list[str] = field(default_factory=list)
+    rulebook: rulebook.Rulebook
 
     def current(self, function: str, qualifier: str = "$LATEST") -> dict[str, Any] | None:
         try:
@@ -90,103 +85,27 @@ class Stack:
                     done[target] = time.monotonic() - since
             time.sleep(0.1)
         missing = {t: self.current(*t) for t in targets if t not in done}
-        assert not missing, f"not repaired: {missing}; rulebook output:\n{self.tail()}"
+        assert not missing, f"not repaired: {missing}; rulebook output:\n{self.rulebook.tail()}"
         return done
-
-    def tail(self, lines: int = 80) -> str:
-        return "".join(self.output[-lines:])
-
-
-def _identity(iam: Any, endpoint: str, user: str) -> tuple[dict[str, str], str]:
-    """Access keys of a new IAM user of the emulator, and the ARN STS (and so the CloudTrail event) gives it."""
-    iam.create_user(UserName=user)
-    key = iam.create_access_key(UserName=user)["AccessKey"]
-    credentials = {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
-    sts = boto3.client("sts", region_name=REGION, endpoint_url=endpoint, **credentials)
-    return credentials, sts.get_caller_identity()["Arn"]
-
-
-def _start_rulebook(tmp: Path, endpoint: str, credentials: dict[str, str], identity: str, desired_file: Path) -> Any:
-    eda_venv = Path(os.environ["EDA_VENV"])
-    (tmp / "inventory.yml").write_text(
-        yaml.safe_dump(
-            {
-                "all": {
-                    "hosts": {
-                        "localhost": {
-                            "ansible_connection": "local",
-                            "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                        }
-                    }
-                }
-            }
-        )
-    )
-    rulebook_vars = {
-        "config_changes_queue": QUEUE,
-        "repairing_identities": [identity],
-        "desired_state_file": str(desired_file),
-    }
-    (tmp / "vars.yml").write_text(yaml.safe_dump(rulebook_vars))
-    (tmp / "empty").write_text("")
-    env = {
-        # a clean environment: nothing of the machine's AWS_* or ANSIBLE_* (this machine sets AWS_CA_BUNDLE)
-        "PATH": f"{eda_venv / 'bin'}:{os.environ['PATH']}",
-        "HOME": os.environ.get("HOME", str(tmp)),
-        "LANG": "C.UTF-8",
-        "ANSIBLE_COLLECTIONS_PATH": os.environ["COLLECTION_INSTALL_PATH"],
-        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "0",
-        "AWS_ACCESS_KEY_ID": credentials["aws_access_key_id"],
-        "AWS_SECRET_ACCESS_KEY": credentials["aws_secret_access_key"],
-        "AWS_REGION": REGION,
-        "AWS_URL": endpoint,  # the modules' and the source's endpoint_url
-        "AWS_CONFIG_FILE": str(tmp / "empty"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "empty"),
-    }
-    if os.environ.get("JAVA_HOME"):
-        env["JAVA_HOME"] = os.environ["JAVA_HOME"]
-    command = [
-        str(eda_venv / "bin" / "ansible-rulebook"),
-        "--rulebook",
-        "cloudops.aws_lambda.repair_event_invoke_config",
-        "--inventory",
-        str(tmp / "inventory.yml"),
-        "--vars",
-        str(tmp / "vars.yml"),
-        "--verbose",
-    ]
-    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True, "errors": "replace"}
-    return subprocess.Popen(command, cwd=tmp, env=env, stdin=subprocess.DEVNULL, **pipes)
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    """By its PID: SIGINT (ansible-rulebook's own shutdown), SIGKILL after 10 s."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("eda")
     state = tmp / "emulator"
-    running = ctl.start(state, extra_args=["--cloudtrail-queue", QUEUE])
-    rulebook, output = None, []
+    running_emulator = ctl.start(state, extra_args=["--cloudtrail-queue", QUEUE])
+    running = None
     try:
-        endpoint = running.endpoint
+        endpoint = running_emulator.endpoint
         clients = fixtures.Clients(endpoint, REGION)
         world = fixtures.create("eda", endpoint, REGION, functions=4, clients=clients)
         functions = [f["name"] for f in world["functions"]]
         queue_arn = world["queue"]["arn"]
         changes_url = clients.sqs.create_queue(QueueName=QUEUE)["QueueUrl"]
-        repair_keys, repair_arn = _identity(clients.iam, endpoint, "eda-repair")
-        console_keys, console_arn = _identity(clients.iam, endpoint, "console-user")
+        repair_keys, repair_arn = rulebook.identity(clients.iam, endpoint, REGION, "eda-repair")
+        console_keys, console_arn = rulebook.identity(clients.iam, endpoint, REGION, "console-user")
         assert repair_arn != console_arn
-        # The desired state, as a user keeps it: one glob entry for every function, then particulars
+        # The desired state, as a user keeps it: one glob entry for every function ($LATEST), then particulars
         desired_config: list[dict[str, Any]] = [
             {"function_name": "eda-fn-*", "maximum_event_age_in_seconds": 3600},
             {"function_name": functions[0], "maximum_retry_attempts": 1, "on_failure": queue_arn},
@@ -218,20 +137,18 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             )
         clients.sqs.purge_queue(QueueUrl=changes_url)
         console = boto3.client("lambda", region_name=REGION, endpoint_url=endpoint, config=NO_RETRIES, **console_keys)
-        rulebook = _start_rulebook(tmp, endpoint, repair_keys, repair_arn, desired_file)
-        built = Stack(endpoint, functions, queue_arn, world["topic"]["arn"], console, admin, desired, rulebook, output)
-        reader = threading.Thread(target=lambda: built.output.extend(rulebook.stdout or ()), daemon=True)
-        reader.start()
-        deadline = time.monotonic() + 60
-        while not any("reading Lambda config changes from" in line for line in built.output):
-            assert rulebook.poll() is None, f"ansible-rulebook exited {rulebook.returncode}:\n{built.tail()}"
-            assert time.monotonic() < deadline, f"the event source did not start:\n{built.tail()}"
-            time.sleep(0.1)
-        yield built
+        rulebook_vars = {
+            "config_changes_queue": QUEUE,
+            "repairing_identities": [repair_arn],
+            "desired_state_file": str(desired_file),
+        }
+        collections = os.environ["COLLECTION_INSTALL_PATH"]
+        eda_venv = Path(os.environ["EDA_VENV"])
+        running = rulebook.start(tmp, eda_venv, collections, endpoint, REGION, repair_keys, rulebook_vars)
+        yield Stack(endpoint, functions, queue_arn, world["topic"]["arn"], console, admin, desired, running)
     finally:
-        if rulebook is not None:
-            _stop(rulebook)
-            (tmp / "rulebook.log").write_text("".join(output))
+        if running is not None:
+            running.stop()
             sys.stderr.write(f"\nansible-rulebook's output: {tmp / 'rulebook.log'}\n")
         ctl.stop(state)
 

@@ -339,9 +339,10 @@ def test_a_message_is_deleted_only_after_its_event_was_put(caplog: pytest.LogCap
         ("delete", "r3"),
         ("receive", 1),
     ]
-    assert [r.getMessage() for r in caplog.records] == [
-        "deleting message m1, not a config change: the body is not JSON: " "Expecting value: line 1 column 1 (char 0)"
-    ]
+    expected = (
+        "deleting message m1, not a config change: the body is not JSON: Expecting value: line 1 column 1 (char 0)"
+    )
+    assert [r.getMessage() for r in caplog.records] == [expected]
 
 
 def test_failures_of_sqs_are_logged_not_fatal(
@@ -396,8 +397,8 @@ def test_main_reads_the_queue_and_leaves_it_empty(fresh_emulator: Emulator, monk
     async def run() -> list[dict[str, Any]]:
         events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         task = asyncio.create_task(source.main(events, {**args, "wait_time_seconds": 1}))
-        received = [await asyncio.wait_for(events.get(), 10) for _ in changes]
-        for _ in range(100):  # the last delete follows the last put
+        received = [await asyncio.wait_for(events.get(), 10) for _change in changes]
+        for _attempt in range(100):  # the last delete follows the last put
             attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
             if attributes["ApproximateNumberOfMessages"] == attributes["ApproximateNumberOfMessagesNotVisible"] == "0":
                 break
