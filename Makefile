@@ -34,4 +34,4 @@ benchmark:
 	.venv/bin/python benchmarks/run.py
 
 clean:
-	rm -rf build .venv .venv-min .venv-importer .nox
+	rm -rf build .venv .venv-min .venv-importer .venv-eda .nox
