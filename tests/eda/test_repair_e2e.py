@@ -31,7 +31,9 @@ from ansible_collections.cloudops.aws_lambda.tests.support import world as fixtu
 
 REGION, QUEUE = "us-east-1", "lambda-config-changes"
 REPAIRED_WITHIN = 10  # seconds from the event's arrival (the emulator sends it as it answers the change)
-QUIET = rulebook.WINDOW + 4  # long enough for a second run to have started, had one been triggered
+# After the queue is drained: long enough for a second run to have read its functions, had one been triggered (a
+# throttle window, then ansible-playbook's start, which takes a few seconds more on a loaded 2-core machine)
+QUIET = rulebook.WINDOW + 8
 LIST = "ListFunctionEventInvokeConfigs"
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
@@ -59,6 +61,8 @@ class Stack:
     admin: Any  # Lambda client of the default test identity: reads
     desired: dict[tuple[str, str], dict[str, Any] | None]
     rulebook: rulebook.Rulebook
+    sqs: Any
+    changes_url: str
 
     def current(self, function: str, qualifier: str = "$LATEST") -> dict[str, Any] | None:
         try:
@@ -71,6 +75,18 @@ class Stack:
         query = f"operation={LIST}&function_name={function}"
         with urllib.request.urlopen(f"{self.endpoint}/_emulator/requests?{query}", timeout=5) as response:
             return int(json.loads(response.read())["count"])
+
+    def quiet(self) -> None:
+        """Wait until the rulebook has taken every event from the queue (the repair's own included), then QUIET."""
+        deadline = time.monotonic() + 30
+        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        while any(
+            self.sqs.get_queue_attributes(QueueUrl=self.changes_url, AttributeNames=names)["Attributes"][n] != "0"
+            for n in names
+        ):
+            assert time.monotonic() < deadline, f"events left in the queue:\n{self.rulebook.tail()}"
+            time.sleep(0.1)
+        time.sleep(QUIET)
 
     def cloudtrail(self) -> dict[str, Any]:
         with urllib.request.urlopen(f"{self.endpoint}/_emulator/cloudtrail", timeout=5) as response:
@@ -145,7 +161,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         collections = os.environ["COLLECTION_INSTALL_PATH"]
         eda_venv = Path(os.environ["EDA_VENV"])
         running = rulebook.start(tmp, eda_venv, collections, endpoint, REGION, repair_keys, rulebook_vars)
-        yield Stack(endpoint, functions, queue_arn, world["topic"]["arn"], console, admin, desired, running)
+        topic_arn = world["topic"]["arn"]
+        yield Stack(
+            endpoint, functions, queue_arn, topic_arn, console, admin, desired, running, clients.sqs, changes_url
+        )
     finally:
         if running is not None:
             running.stop()
@@ -176,8 +195,8 @@ def test_the_repairs_own_writes_cause_no_second_run(stack: Stack) -> None:
     assert all(count == 1 for count in runs.values()), runs  # each change repaired by one run
     sent = stack.cloudtrail()["sent"]
     assert sent >= 4 + 4  # the four changes and the repair's own writes: all of them reached the queue
-    time.sleep(QUIET)
-    assert {f: stack.runs(f) for f in stack.functions} == runs, stack.tail()
+    stack.quiet()
+    assert {f: stack.runs(f) for f in stack.functions} == runs, stack.rulebook.tail()
     assert all(stack.current(f) == stack.desired[(f, "$LATEST")] for f in stack.functions)
 
 
@@ -191,6 +210,6 @@ def test_a_burst_of_three_changes_is_one_run_and_ends_repaired(stack: Stack) -> 
     assert stack.current(fn) == {"retries": 2, "age": 120, "on_success": None, "on_failure": None}
     repaired = stack.wait_repaired([(fn, "$LATEST")], changed_at)
     assert max(repaired.values()) < REPAIRED_WITHIN, repaired
-    time.sleep(QUIET)
-    assert stack.runs(fn) == before + 1, stack.tail()
+    stack.quiet()
+    assert stack.runs(fn) == before + 1, stack.rulebook.tail()
     assert stack.current(fn) == stack.desired[(fn, "$LATEST")]
