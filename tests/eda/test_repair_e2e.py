@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 import urllib.request
@@ -213,3 +214,33 @@ def test_a_burst_of_three_changes_is_one_run_and_ends_repaired(stack: Stack) -> 
     stack.quiet()
     assert stack.runs(fn) == before + 1, stack.rulebook.tail()
     assert stack.current(fn) == stack.desired[(fn, "$LATEST")]
+
+
+def test_the_controller_rulebook_is_valid_and_guards_as_the_other_does() -> None:
+    """Not run here (it needs an EDA controller): ansible-rulebook's own schema and parser accept it, and it differs
+    from the tested rulebook only in its action, run_job_template."""
+    eda_python = Path(os.environ["EDA_VENV"]) / "bin" / "python"
+    rulebooks = Path(os.environ["COLLECTION_INSTALL_PATH"]) / "ansible_collections/cloudops/aws_lambda/extensions/eda"
+    check = (
+        "import json, sys, yaml\n"
+        "from ansible_rulebook.rules_parser import parse_rule_sets\n"
+        "from ansible_rulebook.validators import Validate\n"
+        "for path in sys.argv[1:]:\n"
+        "    data = yaml.safe_load(open(path))\n"
+        "    Validate.rulebook(data)\n"
+        "    parse_rule_sets(data)\n"
+        "    print(json.dumps(data))\n"
+    )
+    paths = [rulebooks / "rulebooks" / f"repair_event_invoke_config{suffix}.yml" for suffix in ("", "_controller")]
+    completed = subprocess.run([eda_python, "-c", check, *map(str, paths)], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    (tested,), (controller,) = (json.loads(line) for line in completed.stdout.splitlines())
+    assert controller["sources"] == tested["sources"]
+    (tested_rule,), (controller_rule,) = tested["rules"], controller["rules"]
+    assert {k: v for k, v in controller_rule.items() if k != "action"} == {
+        k: v for k, v in tested_rule.items() if k != "action"
+    }
+    assert list(tested_rule["action"]) == ["run_playbook"]
+    assert controller_rule["action"] == {
+        "run_job_template": {"name": "{{ repair_job_template }}", "organization": "{{ repair_organization }}"}
+    }
