@@ -218,16 +218,20 @@ def importer(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none", requires=["build"])
 def builder(session: nox.Session) -> None:
-    """`ansible-builder create` of docs/examples' execution environment (create needs no container engine)."""
+    """`ansible-builder create` of docs/examples' execution and decision environments (create needs no container
+    engine); the decision environment also installs ansible-rulebook (docs/eda.md)."""
     context = BUILD / "ee"
     shutil.rmtree(context, ignore_errors=True)
-    shutil.copytree(ROOT / "docs" / "examples", context)  # execution-environment.yml wants the tarball beside it
+    shutil.copytree(ROOT / "docs" / "examples", context)  # the definitions want the tarball beside them
     shutil.copy(TARBALL, context)
-    command = ["ansible-builder", "create", "-f", "execution-environment.yml", "-c", "context"]
-    run(session, *command, "--output-filename", "Containerfile", cwd=context)
-    installs = "ansible-galaxy collection install" in (context / "context" / "Containerfile").read_text()
-    if not installs or not (context / "context" / "_build").is_dir():
-        session.error("the build context does not install the collection")
+    for definition, output in (("execution-environment.yml", "context"), ("decision-environment.yml", "context-de")):
+        command = ["ansible-builder", "create", "-f", definition, "-c", output]
+        run(session, *command, "--output-filename", "Containerfile", cwd=context)
+        installs = "ansible-galaxy collection install" in (context / output / "Containerfile").read_text()
+        if not installs or not (context / output / "_build").is_dir():
+            session.error(f"{definition}: the build context does not install the collection")
+    if "ansible-rulebook" not in (context / "context-de" / "_build" / "requirements.txt").read_text():
+        session.error("decision-environment.yml: the build context does not install ansible-rulebook")
 
 
 if __name__ == "__main__":  # `make test`: nox, then one verdict, in which a skipped session fails too (nox passes it)
