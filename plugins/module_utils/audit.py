@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
+from typing import NamedTuple
 from typing import Optional
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import Connection
@@ -35,7 +36,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight impo
 NAME = "Destination audit"
 OPT_OUT = "set check_destinations: false"
 
-ConfigKey = tuple[str, str]  # (function name, qualifier); not destinations.Key, a KMS key
+ConfigKey = tuple[str, str]  # (function name, qualifier)
 
 
 class Audit:
@@ -81,16 +82,38 @@ def check_result(check: DestinationCheck) -> dict[str, str]:
     """One item of an entry's destination_checks."""
     return {
         "half": check.half,
-        "destination": check.destination.arn,
+        "destination": check.arn,
         "outcome": check.outcome,
         "message": check.message(),
     }
 
 
-def findings(config: EventInvokeConfig, checks: list[DestinationCheck]) -> list[dict[str, str]]:
-    """One item per check of this config that is not ok."""
-    return [
-        {"function_name": config.function_name, "qualifier": config.qualifier, **check_result(check)}
-        for check in checks
-        if check.outcome != OK
-    ]
+FUNCTION = "function"  # a finding about the function itself (its execution role, its reserved concurrency)
+
+
+class Finding(NamedTuple):
+    """One thing the audit found wrong: which config, what about it (a half, the dead-letter target or the function
+    itself), the outcome, and a message that names the function and qualifier, so a line of a job's output says
+    where. The destination checks are one source of findings; anything else the audit reads can be another."""
+
+    function_name: str
+    qualifier: str
+    about: str  # on_success | on_failure | dead_letter | function
+    destination: Optional[str]
+    outcome: str
+    message: str
+
+    @classmethod
+    def from_check(cls, config: EventInvokeConfig, check: DestinationCheck) -> Finding:
+        where = f"{config.function_name}:{config.qualifier}"
+        return cls(
+            config.function_name, config.qualifier, check.half, check.arn, check.outcome, f"{where}: {check.message()}"
+        )
+
+    def to_result(self) -> dict[str, Optional[str]]:
+        return self._asdict()
+
+
+def findings(config: EventInvokeConfig, checks: list[DestinationCheck]) -> list[Finding]:
+    """One finding per check of this config that is not ok."""
+    return [Finding.from_check(config, check) for check in checks if check.outcome != OK]

@@ -30,11 +30,11 @@ from typing import NamedTuple
 from typing import Optional
 from typing import Tuple
 
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATE
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import DELETE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import REMOVED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import SETTINGS
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import UPDATED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import UPDATE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
@@ -379,7 +379,7 @@ def plan_function(
     if state == DELETED:
         qualifiers = sorted(by_qualifier) if delete_unlisted else sorted(desired)
         return [
-            Action(REMOVED, function._replace(qualifier=q), by_qualifier[q], None)
+            Action(DELETE, function._replace(qualifier=q), by_qualifier[q], None)
             for q in qualifiers
             if q in by_qualifier
         ]
@@ -392,7 +392,7 @@ def plan_function(
             actions.append(action)
     if state == OVERRIDDEN:
         for qualifier in sorted(set(by_qualifier) - set(desired)):
-            actions.append(Action(REMOVED, function._replace(qualifier=qualifier), by_qualifier[qualifier], None))
+            actions.append(Action(DELETE, function._replace(qualifier=qualifier), by_qualifier[qualifier], None))
     return sorted(actions, key=lambda action: action.target.qualifier)
 
 
@@ -433,7 +433,7 @@ def summarize(
         held = set(desired)
     changed = dict(changes)
     failures = set(failed) - set(changed)
-    counts = {action: sum(1 for a in changed.values() if a == action) for action in (CREATED, UPDATED, REMOVED)}
+    counts = {action: sum(1 for a in changed.values() if a == action) for action in (CREATE, UPDATE, DELETE)}
     counts["failed"] = len(failures)
     counts["unchanged"] = len(held - set(changed) - failures)
     return counts
@@ -445,7 +445,7 @@ def summary_message(state: str, counts: dict[str, int]) -> str:
     configs = f"{total} config{'' if total == 1 else 's'}"
     if state == GATHERED:
         return f"{configs} gathered"
-    parts = [f"{counts[action]} {action}" for action in (CREATED, UPDATED, REMOVED)]
+    parts = [f"{counts[action]} {action}" for action in (CREATE, UPDATE, DELETE)]
     if counts["failed"]:
         parts.append(f"{counts['failed']} failed")
     return f"{configs}: {', '.join(parts)}, {counts['unchanged']} unchanged"

@@ -5,13 +5,8 @@
 
 Lambda refuses a write whose destination does not exist where its ARN says, or that the function's execution role
 may not send to ("validates access at Put time"). The preflight (preflight.py) finds both out with reads; this
-module says which reads, which permission each service needs, and what a set of answers means, without I/O.
-
-Permissions (C11). The action is the one Lambda performs to deliver a record, on the destination's ARN:
-  sqs:SendMessage, sns:Publish, lambda:InvokeFunction, events:PutEvents. For an S3 bucket (on-failure only) AWS
-  documents s3:PutObject and s3:ListBucket; what Lambda checks at write time for S3 is not recorded, so both are
-  checked: PutObject on the bucket's objects (BUCKET/*, the keys Lambda writes are not documented) and ListBucket
-  on the bucket.
+module says what a set of answers means, without I/O. What each kind of destination is, which halves take it and
+which actions deliver to it is the registry's (destination_kinds.py).
 
 Resource policies and other accounts. Within one account, an action is allowed when the role's own policies or the
 destination's resource policy allow it, and nothing denies it; across accounts both must allow it. The role's own
@@ -32,154 +27,75 @@ from typing import Any
 from typing import NamedTuple
 from typing import Optional
 
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import DEAD_LETTER
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import KMS_ACTIONS
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import Destination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import NotADestination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import destination_for
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import fifo_reason
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import half_label
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import parse_destination
+
 OK = "ok"
 MISSING = "missing"
 DENIED = "denied"
 UNVERIFIED = "unverified"
 UNSUPPORTED = "unsupported"  # a FIFO queue or topic, or a kind the half cannot deliver to: known from the ARN alone
 
-# The function's dead-letter queue or topic (its DeadLetterConfig), checked beside the two destinations by the audit
-# of lambda_event_invoke_config_info: Lambda delivers to it with the same role and the same permission.
-DEAD_LETTER = "dead_letter"
-# What each half can deliver to (C11); a dead-letter target is an SQS queue or an SNS topic.
-HALF_SERVICES = {
-    "on_success": ("sqs", "sns", "lambda", "events"),
-    "on_failure": ("sqs", "sns", "lambda", "events", "s3"),
-    DEAD_LETTER: ("sqs", "sns"),
-}
-# The resource part a destination of these services must start with (a function, an event bus).
-RESOURCE_PREFIXES = {"lambda": "function:", "events": "event-bus/"}
-
-KINDS = {
-    "sqs": "SQS queue",
-    "sns": "SNS topic",
-    "lambda": "Lambda function",
-    "events": "EventBridge event bus",
-    "s3": "S3 bucket",
-}
-
-
-class Destination(NamedTuple):
-    """A destination ARN, split: the service, where it lives, and the name its service's API takes."""
-
-    arn: str
-    service: str
-    region: Optional[str]  # None for S3: bucket ARNs carry neither region nor account
-    account: Optional[str]
-    name: str  # queue, topic or bucket name; function name (with qualifier); bus name
-
-    @property
-    def kind(self) -> str:
-        return KINDS.get(self.service, self.service)
-
-    def where(self) -> str:
-        """Where the checks looked, for messages."""
-        if self.service == "s3":
-            return "(S3 bucket names are global)"
-        return f"in region {self.region}, account {self.account}"
-
 
 def unsupported_reason(half: str, arn: str) -> Optional[str]:
     """Why `half` cannot deliver to `arn`, whatever exists, or None. Pure: decided from the ARN alone, before any
-    read. A FIFO queue or topic (C11: Lambda accepts it when the config is written, then drops every record), a
-    service the half does not deliver to (S3 on success, anything but SQS and SNS as a dead-letter target), or an
-    ARN of the right service that names something else than a function or an event bus."""
-    parts = arn.split(":", 5)
-    if len(parts) < 6 or parts[0] != "arn" or not parts[5]:
-        return "it is not an ARN"
-    service, resource = parts[2], parts[5]
-    accepted = HALF_SERVICES.get(half, ())
-    if service not in accepted:
-        kinds = [_kind_phrase(s) for s in accepted]
-        either = ", ".join(kinds[:-1]) + f" or {kinds[-1]}" if len(kinds) > 1 else "".join(kinds)
-        return f"it is {_kind_phrase(service)}, and {_half_label(half)} can only be {either}"
-    if service in ("sqs", "sns") and resource.endswith(".fifo"):
-        return (
-            f"it is a FIFO {KINDS[service].split()[1]}, and Lambda cannot deliver records to FIFO queues or topics, "
-            "so every record is dropped"
-        )
-    prefix = RESOURCE_PREFIXES.get(service)
-    if prefix and not resource.startswith(prefix):
-        return f"it does not name {_kind_phrase(service)} (the resource should start with {prefix!r})"
-    return None
+    read, by the registry (destination_kinds.py): an ARN of no kind, a kind the half does not take, or a FIFO queue
+    or topic (Lambda accepts it when the config is written, then drops every record)."""
+    try:
+        return fifo_reason(destination_for(half, arn))
+    except NotADestination as error:
+        return str(error)
 
 
-def _kind_phrase(service: str) -> str:
-    kind = KINDS.get(service)
-    if kind is None:
-        return f"a resource of {service!r}"
-    return f"an {kind}" if kind[0] in "AES" else f"a {kind}"  # an SQS queue, an S3 bucket, a Lambda function
-
-
-def _half_label(half: str) -> str:
-    return "a dead-letter target" if half == DEAD_LETTER else f"an {half} destination"
-
-
-def parse_destination(arn: str) -> Destination:
-    """Split an ARN that validate_destination accepted."""
-    _arn, _partition, service, region, account, resource = arn.split(":", 5)
-    if service == "lambda":
-        name = resource.split(":", 1)[1]  # function:NAME[:QUALIFIER]
-    elif service == "events":
-        name = resource.split("/", 1)[1] if "/" in resource else resource  # event-bus/NAME
-    else:
-        name = resource
-    return Destination(arn, service, region or None, account or None, name)
-
-
-def required_permissions(destination: Destination) -> tuple[tuple[str, str], ...]:
-    """(action, resource ARN) pairs the function's execution role needs to deliver to `destination`."""
-    if destination.service == "sqs":
-        return (("sqs:SendMessage", destination.arn),)
-    if destination.service == "sns":
-        return (("sns:Publish", destination.arn),)
-    if destination.service == "lambda":
-        return (("lambda:InvokeFunction", destination.arn),)
-    if destination.service == "events":
-        return (("events:PutEvents", destination.arn),)
-    return (("s3:PutObject", f"{destination.arn}/*"), ("s3:ListBucket", destination.arn))
-
-
-class Finding(NamedTuple):
+class Answer(NamedTuple):
     """The answer of one read: True/False, or None when it could not be made (with the permission that lacked)."""
 
     value: Optional[bool]
     detail: str  # what was read and what it said, for messages
     lacking: Optional[str] = None  # the caller's missing permission when value is None
+    missing: bool = False  # False because what was looked for does not exist (not because it is refused)
 
 
-class Key(NamedTuple):
+class KmsKey(NamedTuple):
     """The KMS key that encrypts an SQS queue or SNS topic, resolved by DescribeKey (C19)."""
 
     arn: str
     aws_managed: bool  # alias/aws/sqs, alias/aws/sns: usable in the same account only, needs no grant
+    state: str = "Enabled"  # KeyState: only an Enabled key encrypts
 
 
-KMS_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")  # what a producer needs on a queue's or topic's key (C19)
-NOT_ENCRYPTED = Finding(True, "not encrypted with a KMS key")
+NOT_ENCRYPTED = Answer(True, "not encrypted with a KMS key")
 
 
-def key_permissions(key: Key) -> tuple[tuple[str, str], ...]:
+def key_permissions(key: KmsKey) -> tuple[tuple[str, str], ...]:
     return tuple((action, key.arn) for action in KMS_ACTIONS)
 
 
 class DestinationCheck(NamedTuple):
-    """One destination's preflight: what was checked and what it means for a write and for delivery."""
+    """One destination's verdict: what was checked and what it means for a write and for delivery."""
 
     half: str
-    destination: Destination
+    arn: str
     role: Optional[str]
-    exists: Finding
-    allowed: Finding
-    key: Finding = NOT_ENCRYPTED  # may the role use the destination's KMS key? (C19)
-    key_arn: Optional[str] = None
+    exists: Answer
+    allowed: Answer
+    key: Answer = NOT_ENCRYPTED  # may the role use the destination's KMS key? (C19)
+    key_arn: Optional[str] = None  # the key's ARN (or, when DescribeKey could not resolve it, the id its service gave)
     unsupported: Optional[str] = None  # why the half cannot deliver to it at all (unsupported_reason); no read made
+    destination: Optional[Destination] = None  # None only for an ARN of no kind
 
     @property
     def refused(self) -> bool:
-        """Whether AWS refuses a write with this destination (C11). A key the role may not use is not refused:
-        AWS accepts the config and drops every record at delivery (C19)."""
-        return self.exists.value is False or self.allowed.value is False
+        """Whether AWS refuses (or the collection refuses, for a destination that can never receive) a write with
+        this destination (C11). A key that cannot be used is not refused: AWS accepts the config and drops every
+        record at delivery (C19)."""
+        return bool(self.unsupported) or self.exists.value is False or self.allowed.value is False
 
     @property
     def outcome(self) -> str:
@@ -187,28 +103,31 @@ class DestinationCheck(NamedTuple):
             return UNSUPPORTED
         if self.exists.value is False:
             return MISSING
-        if self.allowed.value is False or self.key.value is False:
+        if self.allowed.value is False:
             return DENIED
+        if self.key.value is False:
+            return MISSING if self.key.missing else DENIED
         if None in (self.exists.value, self.allowed.value, self.key.value):
             return UNVERIFIED
         return OK
 
     def message(self) -> str:
+        """One sentence per fact, naming the destination (and its role or key where they are the cause)."""
+        label = f"The {half_label(self.half)} {self.arn}"
         if self.half == DEAD_LETTER:
-            label = f"The function's dead-letter target {self.destination.arn}"
-        else:
-            label = f"The {self.half} destination {self.destination.arn}"
+            label = f"The function's {half_label(self.half)} {self.arn}"
         outcome = self.outcome
         if outcome == UNSUPPORTED:
             return f"{label} cannot receive records: {self.unsupported}."
-        if outcome == MISSING:
-            return f"{label} does not exist {self.destination.where()} ({self.exists.detail})."
-        if outcome == DENIED and self.allowed.value is False:
+        if self.exists.value is False:
+            where = self.destination.where() if self.destination else ""
+            return f"{label} does not exist {where} ({self.exists.detail})."
+        if self.allowed.value is False:
             return f"{label} cannot be used: the function's execution role {self.role} {self.allowed.detail}."
-        if outcome == DENIED:
+        if self.key.value is False:
             return (
-                f"{label} is encrypted with KMS key {self.key_arn}, which the function's execution role {self.role} "
-                f"{self.key.detail}. Lambda accepts the config but drops every record it sends there (C19)."
+                f"{label} is encrypted with KMS key {self.key_arn}, {self.key.detail}. Lambda accepts the config but "
+                "drops every record it sends there."
             )
         if outcome == UNVERIFIED:
             unknown = [finding.detail for finding in (self.exists, self.allowed, self.key) if finding.value is None]
@@ -216,10 +135,11 @@ class DestinationCheck(NamedTuple):
         return f"{label} exists and the function's execution role may use it."
 
     def to_result(self) -> dict[str, object]:
-        actions = [] if self.unsupported else [action for action, _resource in required_permissions(self.destination)]
+        delivering = self.destination and not self.unsupported
+        actions = [action for action, _resource in self.destination.permissions()] if delivering else []
         return {
             "half": self.half,
-            "destination": self.destination.arn,
+            "destination": self.arn,
             "role": self.role,
             "actions": actions + (list(KMS_ACTIONS) if self.key_arn else []),
             "exists": self.exists.value,
@@ -232,13 +152,12 @@ class DestinationCheck(NamedTuple):
 
 def unsupported_check(half: str, arn: str, role: Optional[str], reason: str) -> DestinationCheck:
     """The verdict on a destination `unsupported_reason` refuses: nothing read, nothing to read."""
-    parts = arn.split(":", 5)
-    if len(parts) == 6:  # kept whole: the name is not needed, and an unexpected resource must not fail parsing
-        destination = Destination(arn, parts[2], parts[3] or None, parts[4] or None, parts[5])
-    else:
-        destination = Destination(arn, "", None, None, arn)
-    not_read = Finding(None, f"not checked: {reason}")
-    return DestinationCheck(half, destination, role, not_read, not_read, unsupported=reason)
+    try:
+        destination: Optional[Destination] = parse_destination(arn)
+    except NotADestination:
+        destination = None
+    not_read = Answer(None, f"not checked: {reason}")
+    return DestinationCheck(half, arn, role, not_read, not_read, unsupported=reason, destination=destination)
 
 
 def refusal_message(checks: list[DestinationCheck], check_mode: bool) -> str:
@@ -286,9 +205,9 @@ def resource_policy_decision(policy: str, role: str, action: str, resource: str)
     return next((d for d in (EXPLICIT_DENY, MAYBE_DENIED, ALLOWED, MAYBE_ALLOWED) if d in found), IMPLICIT_DENY)
 
 
-def permission_finding(
+def permission_answer(
     identity: dict[tuple[str, str], str], resource: Optional[dict[tuple[str, str], str]], same_account: bool
-) -> Finding:
+) -> Answer:
     """Whether the role may deliver, from the simulator's decisions on its own policies and (when read) the
     destination policy's decisions, combined as IAM does: within one account either may allow, across accounts
     both must, and an explicit Deny in either refuses."""
@@ -299,26 +218,26 @@ def permission_finding(
         return [pair for pair in pairs if decisions.get(pair) == decision]
 
     if having(EXPLICIT_DENY, identity):
-        return Finding(False, f"is explicitly denied {_pairs(having(EXPLICIT_DENY, identity))} by its own policies")
+        return Answer(False, f"is explicitly denied {_pairs(having(EXPLICIT_DENY, identity))} by its own policies")
     if having(EXPLICIT_DENY, resource):
-        return Finding(False, f"is denied {_pairs(having(EXPLICIT_DENY, resource))} by the destination's policy")
+        return Answer(False, f"is denied {_pairs(having(EXPLICIT_DENY, resource))} by the destination's policy")
     if not same_account and any(identity[pair] != ALLOWED for pair in pairs):
         refused = [pair for pair in pairs if identity[pair] != ALLOWED]
-        return Finding(False, f"is not allowed {_pairs(refused)} by its own policies (needed across accounts)")
+        return Answer(False, f"is not allowed {_pairs(refused)} by its own policies (needed across accounts)")
     if having(MAYBE_DENIED, resource):
-        return Finding(
+        return Answer(
             None, f"the destination's policy has a conditional Deny for {_pairs(having(MAYBE_DENIED, resource))}"
         )
     granted = ALLOWED if same_account else None  # across accounts the role's Allow is not enough on its own
     settled = [pair for pair in pairs if identity[pair] == granted or resource.get(pair) == ALLOWED]
     if len(settled) == len(pairs):
-        return Finding(True, f"may {_pairs(pairs)}")
+        return Answer(True, f"may {_pairs(pairs)}")
     maybe = [pair for pair in pairs if pair not in settled and resource.get(pair) == MAYBE_ALLOWED]
     if maybe:
-        return Finding(None, f"only a conditional Allow in the destination's policy grants {_pairs(maybe)}")
+        return Answer(None, f"only a conditional Allow in the destination's policy grants {_pairs(maybe)}")
     refused = [pair for pair in pairs if pair not in settled]
     where = "or by the destination's policy" if resource else "and the destination has no policy that grants it"
-    return Finding(False, f"is not allowed {_pairs(refused)} by its own policies {where}")
+    return Answer(False, f"is not allowed {_pairs(refused)} by its own policies {where}")
 
 
 def _pairs(pairs: Any) -> str:
@@ -363,25 +282,29 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value] if value is not None else []
 
 
-def key_finding(
-    key: Key, identity: dict[tuple[str, str], Optional[str]], policy: Optional[str], role: str, same_account: bool
-) -> Finding:
-    """May `role` use `key` to deliver (C19)? An AWS managed key: in the same account only. A customer managed key:
-    the key policy must allow it, naming the role (enough on its own) or the account (which delegates to IAM: the
-    role's own policies must then allow it too). `identity` is the simulator's decisions (None: not checked);
-    `policy` the key policy (None: not read)."""
+def key_answer(
+    key: KmsKey, identity: dict[tuple[str, str], Optional[str]], policy: Optional[str], role: str, same_account: bool
+) -> Answer:
+    """May `role` use `key` to deliver (C19)? Only an Enabled key encrypts. An AWS managed key: in the same account
+    only. A customer managed key: the key policy must allow it, naming the role (enough on its own) or the account
+    (which delegates to IAM: the role's own policies must then allow it too). `identity` is the simulator's
+    decisions (None: not checked); `policy` the key policy (None: not read). Each detail continues "... encrypted
+    with KMS key K, " in a message."""
+    if key.state != "Enabled":
+        return Answer(False, f"which is {key.state}: KMS encrypts only with an Enabled key")
+    who = f"which the function's execution role {role}"
     if key.aws_managed:
         if same_account:
-            return Finding(True, "may use it (an AWS managed key, same account)")
-        return Finding(False, "cannot use from another account (an AWS managed key serves its own account only)")
+            return Answer(True, f"{who} may use (an AWS managed key, same account)")
+        return Answer(False, f"{who} cannot use from another account (an AWS managed key serves its own account only)")
     pairs = list(identity)
     if policy is None:
-        return Finding(None, "the key policy was not read")
+        return Answer(None, "whose key policy was not read")
     direct = {pair: resource_policy_decision(_only(policy, role, direct=True), role, *pair) for pair in pairs}
     delegated = {pair: resource_policy_decision(_only(policy, role, direct=False), role, *pair) for pair in pairs}
     denied = [pair for pair in pairs if EXPLICIT_DENY in (direct[pair], delegated[pair])]
     if denied:
-        return Finding(False, f"may not use: the key policy denies it {_actions(denied)}")
+        return Answer(False, f"{who} may not use: the key policy denies it {_actions(denied)}")
     missing = []
     for pair in pairs:
         if direct[pair] == ALLOWED:
@@ -389,17 +312,17 @@ def key_finding(
         if delegated[pair] == ALLOWED and identity[pair] == ALLOWED:
             continue
         if delegated[pair] == ALLOWED and identity[pair] is None:
-            return Finding(None, f"the role's own permissions for {_actions([pair])} on its key were not checked")
+            return Answer(None, f"the role's own permissions for {_actions([pair])} on its key were not checked")
         if MAYBE_ALLOWED in (direct[pair], delegated[pair]) or MAYBE_DENIED in (direct[pair], delegated[pair]):
-            return Finding(None, f"a conditional statement in its key policy decides {_actions([pair])}")
+            return Answer(None, f"a conditional statement in its key policy decides {_actions([pair])}")
         missing.append(pair)
     if missing:
         if all(delegated[p] == ALLOWED for p in missing):
             why = "its own policies do not allow it"
         else:
             why = "the key policy names neither the role nor its account for it"
-        return Finding(False, f"may not use: {why} {_actions(missing)}")
-    return Finding(True, f"may use ({_actions(pairs)})")
+        return Answer(False, f"{who} may not use: {why} {_actions(missing)}")
+    return Answer(True, f"{who} may use ({_actions(pairs)})")
 
 
 def _statements(policy: str) -> Optional[list[Any]]:

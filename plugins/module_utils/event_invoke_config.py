@@ -11,6 +11,8 @@ Vocabulary (AWS's own):
   target    which config: a function and one qualifier ($LATEST, a version or an alias).
   Settings  the four things a config holds: maximum_retry_attempts, maximum_event_age_in_seconds, on_success,
             on_failure. None means unset (AWS applies its defaults, or sends no record).
+  Setting   one row of SETTINGS_TABLE: a setting's option, API name, kind, range, AWS default and doc line, from
+            which its parsing, API payload, result, validation, argument spec and diff are derived.
   request   the settings a task names, as a mapping of Settings field names; a destination named as "" arrives
             here as None ("remove it").
   EventInvokeConfig  one config as AWS holds it: its identity (ARN, function name, qualifier), LastModified and
@@ -27,38 +29,83 @@ from typing import Dict
 from typing import NamedTuple
 from typing import Optional
 
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import LAMBDA_FUNCTION
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import Destination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import NotADestination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import destination_for
+
 LATEST = "$LATEST"
 
-RETRY_ATTEMPTS_MIN, RETRY_ATTEMPTS_MAX = 0, 2
-EVENT_AGE_MIN, EVENT_AGE_MAX = 60, 21600
 FUNCTION_NAME_MAX_LENGTH = 256  # the API's FunctionName limit; a bare name is limited to 64 below
 NAME_MAX_LENGTH = 64
 QUALIFIER_MAX_LENGTH = 128
 DESTINATION_MAX_LENGTH = 350
 
-NUMERIC_SETTINGS = ("maximum_retry_attempts", "maximum_event_age_in_seconds")
-DESTINATION_HALVES = ("on_success", "on_failure")
-SETTINGS = NUMERIC_SETTINGS + DESTINATION_HALVES
-# What AWS applies when a number is unset; it never reports these back (C3).
-AWS_DEFAULTS = {"maximum_retry_attempts": 2, "maximum_event_age_in_seconds": 21600}
-API_NAMES = {
-    "maximum_retry_attempts": "MaximumRetryAttempts",
-    "maximum_event_age_in_seconds": "MaximumEventAgeInSeconds",
-    "on_success": "OnSuccess",
-    "on_failure": "OnFailure",
-}
+NUMBER, DESTINATION = "number", "destination"
 
-# Services Lambda accepts as asynchronous-invocation destinations. S3 is accepted for on-failure only.
-DESTINATION_SERVICES = {
-    "sqs": "an SQS queue",
-    "sns": "an SNS topic",
-    "lambda": "a Lambda function",
-    "events": "an EventBridge event bus",
-    "s3": "an S3 bucket (on_failure only)",
-}
-ON_FAILURE_ONLY_SERVICES = frozenset({"s3"})
-# Lambda accepts FIFO queues and topics when a config is written, but cannot deliver to them (C11).
-FIFO_SERVICES = {"sqs": "queue", "sns": "topic"}
+
+class Setting(NamedTuple):
+    """One setting of a config, as one row: reading it from AWS, sending it, returning it, validating it, its
+    argument spec and its diff all come from here, and a unit test holds each module's docs against it."""
+
+    option: str  # the module option, the Settings field and the result key
+    api_name: str  # a number's key in the API, or a destination's half of DestinationConfig
+    kind: str  # NUMBER (an int, flat) or DESTINATION (an ARN, one half of destination_config)
+    doc: str  # what every module's docs say of the option (held against them by a unit test)
+    minimum: Optional[int] = None  # a number's range, checked before any call: botocore checks only minimums
+    maximum: Optional[int] = None
+    aws_default: Optional[int] = None  # what AWS applies to an unset number, and never reports back (C3)
+
+    def from_api(self, item: dict[str, Any]) -> Any:
+        """Its value in a Get/Put/List item: unset numbers are omitted (C3), an empty half is {} (C1)."""
+        if self.kind == NUMBER:
+            return item.get(self.api_name)
+        half = (item.get("DestinationConfig") or {}).get(self.api_name) or {}
+        return half.get("Destination") or None
+
+    def to_api(self, value: Any, params: dict[str, Any]) -> None:
+        """Put `value` into a Put request. An unset number is left out (0 is a value, C1); a destination half is
+        always sent, {} for none (C11, C17)."""
+        if self.kind == NUMBER:
+            if value is not None:
+                params[self.api_name] = value
+        else:
+            params.setdefault("DestinationConfig", {})[self.api_name] = {"Destination": value} if value else {}
+
+    def to_result(self, value: Any, result: dict[str, Any]) -> None:
+        """Put `value` into the modules' result: numbers flat (None when unset), destinations nested like AWS's."""
+        if self.kind == NUMBER:
+            result[self.option] = value
+        else:
+            result.setdefault("destination_config", {})[self.option] = {"destination": value} if value else {}
+
+
+SETTINGS_TABLE = (
+    Setting(
+        "maximum_retry_attempts",
+        "MaximumRetryAttempts",
+        NUMBER,
+        "How many times Lambda retries when the function returns an error",
+        minimum=0,
+        maximum=2,
+        aws_default=2,
+    ),
+    Setting(
+        "maximum_event_age_in_seconds",
+        "MaximumEventAgeInSeconds",
+        NUMBER,
+        "The maximum age of an event Lambda sends to the function",
+        minimum=60,
+        maximum=21600,
+        aws_default=21600,
+    ),
+    Setting("on_success", "OnSuccess", DESTINATION, "The ARN of the destination for records of successful invocations"),
+    Setting("on_failure", "OnFailure", DESTINATION, "The ARN of the destination for records of failed invocations"),
+)
+SETTINGS = tuple(setting.option for setting in SETTINGS_TABLE)
+DESTINATION_HALVES = tuple(setting.option for setting in SETTINGS_TABLE if setting.kind == DESTINATION)
+# What AWS applies when a number is unset; it never reports these back (C3).
+AWS_DEFAULTS = {setting.option: setting.aws_default for setting in SETTINGS_TABLE if setting.aws_default is not None}
 
 _NAME = r"[a-zA-Z0-9_-]+"
 _QUALIFIER = r"\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9_-]+"
@@ -72,11 +119,6 @@ _NAME_RE = re.compile(rf"^(?P<name>{_NAME})(?::(?P<qualifier>{_QUALIFIER}))?$")
 _FUNCTION_NAME_FORMS = (_FULL_ARN_RE, _PARTIAL_ARN_RE, _NAME_RE)
 _QUALIFIER_RE = re.compile(rf"^(?:{_QUALIFIER})$")
 # Every pattern is used with fullmatch: `$` alone would accept a trailing newline (a YAML block scalar's).
-# The DestinationArn pattern of the Lambda API model, less its kafka:// alternative (event source mappings only).
-_DESTINATION_RE = re.compile(
-    rf"^arn:(?P<partition>aws[a-zA-Z0-9-]*):(?P<service>[a-zA-Z0-9-]+):(?P<region>{_REGION})?:"
-    r"(?P<account>[0-9]{12})?:(?P<resource>.+)$"
-)
 
 
 class ParameterError(ValueError):
@@ -211,38 +253,24 @@ class Settings:
 
     @classmethod
     def from_api(cls, item: dict[str, Any]) -> Settings:
-        """From a Get/Put/List item (boto3 shape). Unset numbers are omitted by AWS (C3); an empty half is {} (C1)."""
-        halves = item.get("DestinationConfig") or {}
-        return cls(
-            maximum_retry_attempts=item.get("MaximumRetryAttempts"),
-            maximum_event_age_in_seconds=item.get("MaximumEventAgeInSeconds"),
-            on_success=(halves.get("OnSuccess") or {}).get("Destination") or None,
-            on_failure=(halves.get("OnFailure") or {}).get("Destination") or None,
-        )
+        """From a Get/Put/List item (boto3 shape)."""
+        return cls(**{setting.option: setting.from_api(item) for setting in SETTINGS_TABLE})
 
     def to_api(self) -> dict[str, Any]:
         """The settings part of a PutFunctionEventInvokeConfig request: the whole state, since Put removes what it
         omits (C4). Both halves are always sent, {} for none: AWS counts that as a destination setting, so a
         config whose every setting was removed is still a valid request (C11, C17)."""
         params: dict[str, Any] = {}
-        for number in NUMERIC_SETTINGS:
-            if getattr(self, number) is not None:  # 0 is a value (C1)
-                params[API_NAMES[number]] = getattr(self, number)
-        params["DestinationConfig"] = {
-            API_NAMES[half]: {"Destination": getattr(self, half)} if getattr(self, half) else {}
-            for half in DESTINATION_HALVES
-        }
+        for setting in SETTINGS_TABLE:
+            setting.to_api(getattr(self, setting.option), params)
         return params
 
     def to_result(self) -> dict[str, Any]:
         """The settings in the modules' result shape: numbers flat, destinations nested like AWS's."""
-        return {
-            "maximum_retry_attempts": self.maximum_retry_attempts,
-            "maximum_event_age_in_seconds": self.maximum_event_age_in_seconds,
-            "destination_config": {
-                half: {"destination": getattr(self, half)} if getattr(self, half) else {} for half in DESTINATION_HALVES
-            },
-        }
+        result: dict[str, Any] = {}
+        for setting in SETTINGS_TABLE:
+            setting.to_result(getattr(self, setting.option), result)
+        return result
 
     def merged(self, request: Request) -> Settings:
         """These settings with the named ones replaced."""
@@ -337,58 +365,62 @@ def build_request(params: dict[str, Any]) -> Request:
 def validate_request(request: Request, target: Optional[Target], region: Optional[str] = None) -> None:
     """Refuse, before any call, everything AWS is recorded to refuse for these settings. Without a target (a glob
     not yet expanded), the function-as-its-own-destination check waits for the functions it names."""
-    _check_range(request, "maximum_retry_attempts", RETRY_ATTEMPTS_MIN, RETRY_ATTEMPTS_MAX)
-    _check_range(request, "maximum_event_age_in_seconds", EVENT_AGE_MIN, EVENT_AGE_MAX)
-    for half in DESTINATION_HALVES:
-        if request.get(half):
-            validate_destination(half, request[half], target, region)
+    for setting in SETTINGS_TABLE:
+        _check_range(request, setting)
+    refusals = [
+        refusal
+        for half in DESTINATION_HALVES
+        if request.get(half) and (refusal := destination_refusal(half, request[half], target, region))
+    ]
+    if refusals:  # both halves named in one message: one run tells every mistake
+        raise ParameterError(refusals[0].option if len(refusals) == 1 else None, " ".join(map(str, refusals)))
 
 
-def _check_range(request: Request, option: str, low: int, high: int) -> None:
-    value = request.get(option)
-    if value is not None and not low <= value <= high:
-        raise ParameterError(option, f"{option} must be between {low} and {high}; got {value}.")
+def _check_range(request: Request, setting: Setting) -> None:
+    """AWS checks maximums only on the server (and botocore only minimums): refuse both before any call."""
+    value, low, high = request.get(setting.option), setting.minimum, setting.maximum
+    if value is None or low is None or high is None:  # unnamed, removed, or not a number
+        return
+    if not low <= value <= high:
+        raise ParameterError(setting.option, f"{setting.option} must be between {low} and {high}; got {value}.")
 
 
 def validate_destination(half: str, arn: str, target: Optional[Target], region: Optional[str] = None) -> None:
-    """Check a destination's ARN shape and service, that it can receive records, and that it is not the function."""
+    refusal = destination_refusal(half, arn, target, region)
+    if refusal:
+        raise refusal
+
+
+def destination_refusal(
+    half: str, arn: str, target: Optional[Target], region: Optional[str] = None
+) -> Optional[ParameterError]:
+    """Why `half` cannot take `arn`, before any call: not an ARN, no kind of destination Lambda delivers to, a kind
+    the half does not take (the registry says, destination_kinds.py), or the function itself. A FIFO queue or topic
+    is not refused here: AWS accepts it at write time, so a config may already hold one, and restating it is no
+    change; a new one is refused when the write is planned (`Action.unsupported`)."""
     label = f"{half} destination"
     if len(arn) > DESTINATION_MAX_LENGTH:
-        raise ParameterError(half, f"The {label} is {len(arn)} characters long; AWS allows {DESTINATION_MAX_LENGTH}.")
-    match = _DESTINATION_RE.fullmatch(arn)
-    if match is None:
-        raise ParameterError(
-            half,
-            f'The {label} {arn!r} is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); use "" to remove it.',
-        )
-    service = match.group("service")
-    allowed = [s for s in DESTINATION_SERVICES if half == "on_failure" or s not in ON_FAILURE_ONLY_SERVICES]
-    if service not in allowed:
-        kinds = ", ".join(DESTINATION_SERVICES[s] for s in allowed)
-        reason = "S3 buckets are accepted for on_failure only" if service == "s3" else f"'{service}' is not supported"
-        raise ParameterError(half, f"The {label} {arn!r} cannot be used: {reason}. Use {kinds}.")
-    if service in FIFO_SERVICES and match.group("resource").endswith(".fifo"):
-        raise ParameterError(
-            half,
-            f"The {label} {arn!r} is a FIFO {FIFO_SERVICES[service]}. Lambda accepts it when the config is written but "
-            "cannot deliver records to FIFO queues or topics, so every record would be dropped (C11). Use a standard "
-            f"{FIFO_SERVICES[service]}.",
-        )
-    if service == "lambda" and target is not None and _is_same_function(match, target, region):
-        raise ParameterError(half, f"The {label} {arn!r} is the function itself; AWS refuses that.")
+        return ParameterError(half, f"The {label} is {len(arn)} characters long; AWS allows {DESTINATION_MAX_LENGTH}.")
+    try:
+        destination = destination_for(half, arn)
+    except NotADestination as error:
+        remove = ' Use "" to remove it.' if str(error).startswith("it is not an ARN") else ""
+        return ParameterError(half, f"The {label} {arn!r} cannot be used: {error}.{remove}")
+    if destination.kind is LAMBDA_FUNCTION and target is not None and _is_same_function(destination, target, region):
+        return ParameterError(half, f"The {label} {arn!r} is the function itself; AWS refuses that.")
+    return None
 
 
-def _is_same_function(destination: re.Match[str], target: Target, region: Optional[str]) -> bool:
+def _is_same_function(destination: Destination, target: Target, region: Optional[str]) -> bool:
     """True when a Lambda destination names the target function (any qualifier).
 
     A bare function name carries no account, so only a destination in another account with the same name
     differs; give function_name as an ARN to tell those apart.
     """
-    resource = destination.group("resource").split(":")
-    if len(resource) < 2 or resource[0] != "function" or resource[1] != target.name:
+    if destination.name.split(":")[0] != target.name:
         return False
-    same_region = destination.group("region") == (target.region or region or destination.group("region"))
-    same_account = target.account is None or destination.group("account") == target.account
+    same_region = destination.region == (target.region or region or destination.region)
+    same_account = target.account is None or destination.account == target.account
     return same_region and same_account
 
 
@@ -413,7 +445,7 @@ def plan(request: Request, current: Optional[EventInvokeConfig], purge: bool = F
             raise ParameterError(
                 None,
                 "There is no event invoke config for this function and qualifier, and the task sets nothing: give "
-                "maximum_retry_attempts, maximum_event_age_in_seconds, on_success or on_failure.",
+                f"{', '.join(SETTINGS[:-1])} or {SETTINGS[-1]}.",
             )
         return Plan(not desired.is_empty, desired)
     return Plan(desired != current.settings, desired)
@@ -426,7 +458,8 @@ def new_destinations(current: Optional[EventInvokeConfig], desired: Settings) ->
     return {half: arn for half, arn in desired.destinations().items() if getattr(before, half) != arn}
 
 
-CREATED, UPDATED, REMOVED = "created", "updated", "deleted"
+# The kinds of write a plan makes, as the results name what was done (not the task's state `deleted`).
+CREATE, UPDATE, DELETE = "created", "updated", "deleted"
 
 
 class Action(NamedTuple):
@@ -439,7 +472,15 @@ class Action(NamedTuple):
 
     def new_destinations(self) -> dict[str, str]:
         """The destinations this write would set that the config does not already have on that half."""
-        return {} if self.kind == REMOVED else new_destinations(self.before, self.settings or UNSET)
+        return {} if self.kind == DELETE else new_destinations(self.before, self.settings or UNSET)
+
+
+def unproven(target: Target, current: Optional[EventInvokeConfig], written: bool, listed: bool) -> bool:
+    """Whether a qualifier must still be shown to exist: a task that names it but writes nothing where it has no
+    config changes nothing, but only if it exists, and a missing one must fail as a write would. A List of the
+    function (`listed`: it answered, so the function exists) proves $LATEST; a Get does not (C7: the same 404 for
+    no config and no function), and no config read proves a version or alias."""
+    return not written and current is None and not (listed and target.qualifier == LATEST)
 
 
 def plan_action(
@@ -449,7 +490,7 @@ def plan_action(
     changed, settings = plan(request, current, purge=purge)
     if not changed:
         return None
-    return Action(UPDATED if current else CREATED, target, current, settings)
+    return Action(UPDATE if current else CREATE, target, current, settings)
 
 
 # ---------------------------------------------------------------------------------------------- diff

@@ -13,20 +13,22 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import check_at_least
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import DESTINATION_HALVES
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import NUMBER
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import SETTINGS_TABLE
 
 CHECK_MODE, ALWAYS, NEVER = "check_mode", "always", "never"
 
 _DESTINATION = {"type": "dict", "options": {"destination": {"type": "str"}}}
 
-# The four settings of a config, and both destinations in the shape the modules return.
+# The settings of a config (one option per row of the settings table: a number is an int, a destination an ARN),
+# and both destinations in the shape the modules return.
 SETTINGS_SPEC: dict[str, Any] = {
-    "maximum_retry_attempts": {"type": "int"},
-    "maximum_event_age_in_seconds": {"type": "int"},
-    "on_success": {"type": "str"},
-    "on_failure": {"type": "str"},
-    "destination_config": {"type": "dict", "options": {"on_success": _DESTINATION, "on_failure": _DESTINATION}},
+    **{setting.option: {"type": "int" if setting.kind == NUMBER else "str"} for setting in SETTINGS_TABLE},
+    "destination_config": {"type": "dict", "options": dict.fromkeys(DESTINATION_HALVES, _DESTINATION)},
 }
-SETTINGS_MUTUALLY_EXCLUSIVE = [("destination_config", "on_success"), ("destination_config", "on_failure")]
+# A destination is named either as its own option or as a half of destination_config, not both.
+SETTINGS_MUTUALLY_EXCLUSIVE = [("destination_config", half) for half in DESTINATION_HALVES]
 
 PREFLIGHT_SPEC: dict[str, Any] = {
     "preflight": {"type": "str", "choices": [CHECK_MODE, ALWAYS, NEVER], "default": CHECK_MODE},

@@ -33,60 +33,32 @@ from typing import Union
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import call
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import pages
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import Connection
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import Destination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import parse_destination
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import ALLOWED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DENIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import EXPLICIT_DENY
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import MISSING
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import NOT_ENCRYPTED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNVERIFIED
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Destination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Answer
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DestinationCheck
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Finding
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Key
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import destination_named_in
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_finding
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import KmsKey
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_answer
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_permissions
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import parse_destination
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import permission_finding
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import permission_answer
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import refusal_message
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import required_permissions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import resource_policy_decision
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_check
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_reason
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Classify
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Function
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import get_function
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import retryable
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import unread_function
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import DESTINATION_PROPAGATION_REASON
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import PERMISSION_PROPAGATION_REASON
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetryReason
 
-# How each service says "no such thing" (SQS's JSON protocol and its older query code; S3's HEAD has no body).
-MISSING_CODES = {
-    "sqs": ("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"),
-    "sns": ("NotFound",),
-    "lambda": ("ResourceNotFoundException",),
-    "events": ("ResourceNotFoundException",),
-    "s3": ("404", "NoSuchBucket", "NotFound"),
-}
 # How services say "the caller may not": each service has its own spelling.
 DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "AuthorizationError", "403", "Forbidden"})
-EXISTENCE_READS = {
-    "sqs": "sqs:GetQueueAttributes",  # existence, encryption and the queue policy in one read
-    "sns": "sns:GetTopicAttributes",
-    "lambda": "lambda:GetFunction",
-    "events": "events:DescribeEventBus",
-    "s3": "s3:ListBucket",  # the permission HeadBucket needs
-}
-POLICY_READS = {
-    "sqs": "sqs:GetQueueAttributes",
-    "sns": "sns:GetTopicAttributes",
-    "lambda": "lambda:GetPolicy",
-    "events": "events:DescribeEventBus",
-    "s3": "s3:GetBucketPolicy",
-}
 SIMULATE = "iam:SimulatePrincipalPolicy"
 GET_FUNCTION = "lambda:GetFunction"
 DESCRIBE_KEY = "kms:DescribeKey"
@@ -118,113 +90,56 @@ def caller_denied(permission: str, error: AwsError) -> Optional[CallerDenied]:
 
 
 class Probe(NamedTuple):
-    exists: Finding
+    exists: Answer
     policy: Optional[str] = None  # the resource policy, when the existence read returned it
     key_id: Optional[str] = None  # the KMS key that encrypts it, as the service names it (SQS, SNS)
 
 
 def probe(connection: Connection, destination: Destination, same_account: bool) -> Probe:
-    """Does the destination exist where its ARN says? One read of its own service."""
-    service = destination.service
-    permission = EXISTENCE_READS[service]
+    """Does the destination exist where its ARN says? One read of its own service, as its kind says."""
+    kind = destination.kind
     try:
-        found, policy, key_id = _EXISTENCE[service](connection, destination)
-    except CallerDenied as denied:
-        return Probe(Finding(None, f"its existence was not checked: {denied}", denied.permission))
-    read = permission.split(":")[1]
-    if found:
-        return Probe(Finding(True, f"{read} found it"), policy, key_id)
+        read = kind.read(connection.client(kind.service, destination.region), destination)
+    except AwsError as error:
+        denied = caller_denied(kind.existence_permission, error)
+        if denied is None:
+            raise
+        return Probe(Answer(None, f"its existence was not checked: {denied}", denied.permission))
+    operation = kind.existence_permission.split(":")[1]
+    if read is not None:
+        return Probe(Answer(True, f"{operation} found it"), read.policy, read.key_id)
     if not same_account:  # another account's resource the caller cannot see looks the same as a missing one
-        detail = f"{read} did not find it with the caller's credentials, which cannot tell it apart from one in "
-        return Probe(Finding(None, detail + f"account {destination.account} that the caller may not see"))
-    return Probe(Finding(False, f"{read} answered {MISSING_CODES[service][0]}"))
-
-
-def _sqs(connection: Connection, destination: Destination) -> tuple[bool, Optional[str], Any]:
-    """GetQueueAttributes on the URL the ARN gives: existence, the key and the queue policy in one read."""
-    client = connection.client("sqs", destination.region)
-    response = _read(
-        EXISTENCE_READS["sqs"],
-        client.get_queue_attributes,
-        MISSING_CODES["sqs"],
-        QueueUrl=queue_url(destination),
-        AttributeNames=["Policy", "KmsMasterKeyId"],
-    )
-    attributes = (response or {}).get("Attributes", {})
-    return response is not None, attributes.get("Policy") or "", attributes.get("KmsMasterKeyId") or None
-
-
-def queue_url(destination: Destination) -> str:
-    """The queue's URL from its ARN, in its partition's domain (amazonaws.com.cn in China, amazonaws.com elsewhere)."""
-    domain = "amazonaws.com.cn" if destination.arn.split(":")[1] == "aws-cn" else "amazonaws.com"
-    return f"https://sqs.{destination.region}.{domain}/{destination.account}/{destination.name}"
-
-
-def _sns(connection: Connection, destination: Destination) -> tuple[bool, Optional[str], Any]:
-    client = connection.client("sns", destination.region)
-    response = _read(
-        EXISTENCE_READS["sns"], client.get_topic_attributes, MISSING_CODES["sns"], TopicArn=destination.arn
-    )
-    attributes = (response or {}).get("Attributes", {})
-    return response is not None, attributes.get("Policy"), attributes.get("KmsMasterKeyId") or None
-
-
-def _lambda(connection: Connection, destination: Destination) -> tuple[bool, Optional[str], Any]:
-    client = connection.client("lambda", destination.region)
-    response = _read(
-        EXISTENCE_READS["lambda"], client.get_function, MISSING_CODES["lambda"], FunctionName=destination.arn
-    )
-    return response is not None, None, None
-
-
-def _events(connection: Connection, destination: Destination) -> tuple[bool, Optional[str], Any]:
-    client = connection.client("events", destination.region)
-    response = _read(
-        EXISTENCE_READS["events"], client.describe_event_bus, MISSING_CODES["events"], Name=destination.arn
-    )
-    return response is not None, (response or {}).get("Policy"), None
-
-
-def _s3(connection: Connection, destination: Destination) -> tuple[bool, Optional[str], Any]:
-    client = connection.client("s3")
-    response = _read(EXISTENCE_READS["s3"], client.head_bucket, MISSING_CODES["s3"], Bucket=destination.name)
-    return response is not None, None, None
-
-
-_EXISTENCE = {"sqs": _sqs, "sns": _sns, "lambda": _lambda, "events": _events, "s3": _s3}
+        detail = f"{operation} did not find it with the caller's credentials, which cannot tell it apart from one in "
+        return Probe(Answer(None, detail + f"account {destination.account} that the caller may not see"))
+    return Probe(Answer(False, f"{operation} answered {kind.missing_codes[0]}"))
 
 
 def resource_policy(connection: Connection, destination: Destination, probed: Probe) -> Optional[str]:
     """The destination's resource policy document ("" when it has none, None when it cannot be read because the
     destination was not found); CallerDenied when the caller may not read it."""
-    service = destination.service
+    kind = destination.kind
     if not probed.exists.value:
         return None
-    if service in ("sqs", "sns", "events"):
+    if kind.read_policy is None:  # the existence read returned it
         return probed.policy or ""
-    if service == "lambda":
-        client = connection.client("lambda", destination.region)
-        response = _read(
-            POLICY_READS[service], client.get_policy, MISSING_CODES["lambda"], FunctionName=destination.arn
-        )
-        return (response or {}).get("Policy") or ""
-    client = connection.client("s3")
-    response = _read(POLICY_READS[service], client.get_bucket_policy, ("NoSuchBucketPolicy",), Bucket=destination.name)
-    return (response or {}).get("Policy") or ""
+    try:
+        return kind.read_policy(connection.client(kind.service, destination.region), destination)
+    except AwsError as error:
+        raise caller_denied(kind.policy_permission, error) or error from None
 
 
-def describe_key(connection: Connection, region: Optional[str], key_id: str) -> Optional[Key]:
-    """The key a queue or topic names (an id, ARN, alias name or alias ARN), resolved in its region (C19); None when
-    it does not exist (then nothing can be encrypted with it: KMS refuses, and delivery fails)."""
+def describe_key(connection: Connection, region: Optional[str], key_id: str) -> Optional[KmsKey]:
+    """The key a queue or topic names (an id, ARN, alias name or alias ARN), resolved in its region, with its state
+    (C19); None when it does not exist (then nothing can be encrypted with it: KMS refuses, and delivery fails)."""
     client = connection.client("kms", region)
     response = _read(DESCRIBE_KEY, client.describe_key, ("NotFoundException",), KeyId=key_id)
     if response is None:
         return None
     metadata = response["KeyMetadata"]
-    return Key(metadata["Arn"], metadata.get("KeyManager") == "AWS")
+    return KmsKey(metadata["Arn"], metadata.get("KeyManager") == "AWS", metadata.get("KeyState") or "Enabled")
 
 
-def key_policy(connection: Connection, key: Key) -> str:
+def key_policy(connection: Connection, key: KmsKey) -> str:
     client = connection.client("kms", key.arn.split(":")[3])
     response = _read(GET_KEY_POLICY, client.get_key_policy, KeyId=key.arn, PolicyName="default")
     return str(response.get("Policy") or "")
@@ -233,6 +148,11 @@ def key_policy(connection: Connection, key: Key) -> str:
 def simulate(connection: Connection, role: str, pairs: list[Pair]) -> dict[Pair, str]:
     """The policy simulator's decision (allowed, explicitDeny, implicitDeny) on the role's own policies for each
     (action, resource).
+
+    For a resource in another account the simulator's decision is the cross-account one: both accounts must allow,
+    and with no resource policy given it is an implicit deny whatever the role may do. The role's own part is in
+    EvalDecisionDetails (the IAM policy entry); where that is not there, the role's decision is UNSEPARATED, so the
+    check is unverified rather than denied (`own_decision`).
 
     One call covers every pair of the role: it evaluates each action on each resource, so a few unneeded
     combinations come back and are ignored. With several resources AWS answers one result per action and the
@@ -250,12 +170,34 @@ def simulate(connection: Connection, role: str, pairs: list[Pair]) -> dict[Pair,
             for result in (page or {}).get("EvaluationResults", []):
                 action = result["EvalActionName"]
                 for specific in result.get("ResourceSpecificResults") or []:
-                    decisions[(action, specific["EvalResourceName"])] = specific["EvalResourceDecision"]
+                    resource = specific["EvalResourceName"]
+                    decisions[(action, resource)] = own_decision(
+                        role, resource, specific["EvalResourceDecision"], specific.get("EvalDecisionDetails")
+                    )
                 if "EvalResourceName" in result:
-                    decisions.setdefault((action, result["EvalResourceName"]), result["EvalDecision"])
+                    resource = result["EvalResourceName"]
+                    decision = own_decision(role, resource, result["EvalDecision"], result.get("EvalDecisionDetails"))
+                    decisions.setdefault((action, resource), decision)
     except AwsError as error:
         raise caller_denied(SIMULATE, error) or error from None
     return decisions
+
+
+UNSEPARATED = "unseparated"  # a cross-account answer that does not say what the role's own policies decide
+
+
+def own_decision(role: str, resource: str, decision: str, details: Optional[dict[str, str]]) -> str:
+    """The role's own-policy decision on `resource`, from a simulator result. Within the role's account (or for a
+    resource whose ARN names no account) that is the decision itself; across accounts it is the identity-policy
+    entry of EvalDecisionDetails, and UNSEPARATED when the answer does not separate it. An explicit deny is the
+    role's own either way: no resource policy was given to the simulator."""
+    account = resource.split(":")[4] if resource.count(":") >= 5 else ""
+    if not account or account == role.split(":")[4] or decision == EXPLICIT_DENY:
+        return decision
+    for name, value in (details or {}).items():
+        if "iam" in name.lower() or "identity" in name.lower():
+            return value
+    return UNSEPARATED
 
 
 class DestinationUse(NamedTuple):
@@ -287,7 +229,7 @@ class Preflight:
         self._warned: set[str] = set()
         self._probes: dict[tuple[str, bool], Probe] = {}
         self._decisions: dict[tuple[str, Pair], Optional[str]] = {}
-        self._keys: dict[tuple[Optional[str], str], Union[Key, Finding]] = {}  # (region, key id) -> key, or why not
+        self._keys: dict[tuple[Optional[str], str], Union[KmsKey, Answer]] = {}  # (region, key id) -> key, or why not
         self._key_policies: dict[str, Optional[str]] = {}  # key ARN -> policy (None: the caller may not read it)
         self._lock = threading.Lock()
         self._warn_lock = threading.Lock()
@@ -334,8 +276,8 @@ class Preflight:
             if role:
                 destination = parse_destination(request.arn)
                 key = self._key(destination, found)
-                needed = required_permissions(destination)
-                if isinstance(key, Key) and not key.aws_managed:
+                needed = destination.permissions()
+                if isinstance(key, KmsKey) and not key.aws_managed:
                     needed += key_permissions(key)
                 by_role.setdefault(role, set()).update(p for p in needed if (role, p) not in self._decisions)
         for role, pairs in by_role.items():
@@ -358,16 +300,16 @@ class Preflight:
         if probed.exists.lacking:
             self.note(probed.exists.lacking, f"the existence of {destination.arn} was not checked")
         if probed.exists.value is False:
-            allowed = Finding(None, "not checked: the destination does not exist")
+            allowed = Answer(None, "not checked: the destination does not exist")
         else:
             allowed = self._allowed(destination, function, same_account, probed)
         key = self._key(destination, probed)
-        key_finding_ = self._key_finding(key, function, same_account) if probed.exists.value else NOT_ENCRYPTED
-        key_arn = key.arn if isinstance(key, Key) else probed.key_id
+        key_answer_ = self._key_answer(key, function, same_account) if probed.exists.value else NOT_ENCRYPTED
+        key_arn = key.arn if isinstance(key, KmsKey) else probed.key_id
         check = DestinationCheck(
-            request.half, destination, function.role, probed.exists, allowed, key_finding_, key_arn
+            request.half, request.arn, function.role, probed.exists, allowed, key_answer_, key_arn, None, destination
         )
-        if check.outcome == DENIED and not check.refused:
+        if check.outcome in (DENIED, MISSING) and not check.refused:  # the key: AWS accepts, delivery fails
             self._warn_once(f"{destination.arn} {function.role}", f"{self._name}: {check.message()}")
         if check.outcome == UNVERIFIED and not (probed.exists.lacking or allowed.lacking or check.key.lacking):
             # e.g. another account's queue the caller cannot see: not the caller's permission, still never silent
@@ -376,8 +318,8 @@ class Preflight:
 
     # -- the destination's KMS key (C19)
 
-    def _key(self, destination: Destination, probed: Probe) -> Union[Key, Finding, None]:
-        """The key that encrypts the destination (DescribeKey once per key), a Finding when it cannot be used or
+    def _key(self, destination: Destination, probed: Probe) -> Union[KmsKey, Answer, None]:
+        """The key that encrypts the destination (DescribeKey once per key), a Answer when it cannot be used or
         told, None when it is not encrypted with a KMS key."""
         if not probed.key_id:
             return None
@@ -387,31 +329,34 @@ class Preflight:
                 found = describe_key(self.connection, destination.region, probed.key_id)
             except CallerDenied as denied:
                 self.note(denied.permission, f"the KMS key of {destination.arn} was not checked")
-                self._keys[cache] = Finding(
+                self._keys[cache] = Answer(
                     None, f"its KMS key {probed.key_id} was not checked: {denied}", denied.permission
                 )
             else:
-                self._keys[cache] = found or Finding(False, f"its KMS key {probed.key_id} does not exist (DescribeKey)")
+                self._keys[cache] = found or Answer(
+                    False, "which does not exist (DescribeKey answered NotFoundException)", missing=True
+                )
         return self._keys[cache]
 
-    def _key_finding(self, key: Union[Key, Finding, None], function: Function, same_account: bool) -> Finding:
+    def _key_answer(self, key: Union[KmsKey, Answer, None], function: Function, same_account: bool) -> Answer:
         if key is None:
             return NOT_ENCRYPTED
-        if isinstance(key, Finding):
+        if isinstance(key, Answer):
             return key
         role = function.role
         if not role:
-            return Finding(None, "the execution role was not read", function.lacking)
+            return Answer(None, "the execution role was not read", function.lacking)
         if key.aws_managed:
-            return key_finding(key, {}, None, role, same_account)
+            return key_answer(key, {}, None, role, same_account)
         if key.arn not in self._key_policies:
             try:
                 self._key_policies[key.arn] = key_policy(self.connection, key)
             except CallerDenied as denied:
                 self.note(denied.permission, f"the key policy of {key.arn} was not checked")
                 self._key_policies[key.arn] = None
-        identity = {pair: self._decisions.get((role, pair)) for pair in key_permissions(key)}
-        return key_finding(key, identity, self._key_policies[key.arn], role, same_account)
+        decisions = {pair: self._decisions.get((role, pair)) for pair in key_permissions(key)}
+        identity = {pair: None if decision == UNSEPARATED else decision for pair, decision in decisions.items()}
+        return key_answer(key, identity, self._key_policies[key.arn], role, same_account)
 
     def _probe(self, destination: Destination, same_account: bool) -> Probe:
         key = (destination.arn, same_account)
@@ -419,21 +364,25 @@ class Preflight:
             self._probes[key] = probe(self.connection, destination, same_account)
         return self._probes[key]
 
-    def _allowed(self, destination: Destination, function: Function, same_account: bool, probed: Probe) -> Finding:
+    def _allowed(self, destination: Destination, function: Function, same_account: bool, probed: Probe) -> Answer:
         role = function.role
         if not role:
             if function.lacking:
-                return Finding(
+                return Answer(
                     None,
                     f"the execution role was not read (the caller may not call {function.lacking})",
                     function.lacking,
                 )
-            return Finding(None, "the function reports no execution role")
-        pairs = required_permissions(destination)
+            return Answer(None, "the function reports no execution role")
+        pairs = destination.permissions()
         identity = {pair: self._decisions.get((role, pair)) for pair in pairs}
         if any(decision is None for decision in identity.values()):
-            return Finding(
+            return Answer(
                 None, f"the role's permissions were not checked (the caller may not call {SIMULATE})", SIMULATE
+            )
+        if UNSEPARATED in identity.values():
+            return Answer(
+                None, "the policy simulator did not say what the role's own policies allow in another account"
             )
         decided = {pair: str(decision) for pair, decision in identity.items()}
         all_allowed = all(decision == ALLOWED for decision in decided.values())
@@ -442,18 +391,27 @@ class Preflight:
         # EventBridge returned it with the existence read, so it is evaluated for a Deny at no cost.
         needed = (not all_allowed and not denied) if same_account else all_allowed
         if not needed and probed.policy is None:
-            return permission_finding(decided, None, same_account)
+            return permission_answer(decided, None, same_account)
         try:
             text = resource_policy(self.connection, destination, probed)
         except CallerDenied as denied_read:
             self.note(denied_read.permission, f"the resource policy of {destination.arn} was not checked")
-            return Finding(
+            return Answer(
                 None, f"the destination's resource policy was not checked: {denied_read}", denied_read.permission
             )
         if text is None:
-            return Finding(None, "the destination's resource policy was not read: the destination was not found")
+            return Answer(None, "the destination's resource policy was not read: the destination was not found")
         resource = {pair: resource_policy_decision(text, role, *pair) for pair in pairs} if text else {}
-        return permission_finding(decided, resource, same_account)
+        return permission_answer(decided, resource, same_account)
+
+    def existence(self, destination: Destination) -> Probe:
+        """A destination's existence read alone (made once, and kept for the checks): what a default real run reads
+        to find a KMS key (C19). A read the caller may not make is warned about, never passed silently."""
+        with self._lock:
+            probed = self._probe(destination, same_account=True)
+        if probed.exists.lacking:
+            self.note(probed.exists.lacking, f"the KMS key of {destination.arn} was not checked")
+        return probed
 
     def read_function(self, target: Target, what: str) -> Optional[Function]:
         """GetFunction of one qualifier (None when it does not exist). A caller that may not call it gets what is
@@ -502,54 +460,3 @@ class Refused(AwsError):
 
 def refused(checks: list[DestinationCheck]) -> bool:
     return any(check.refused for check in checks)
-
-
-def preflight_error(checks: list[DestinationCheck], check_mode: bool) -> Refused:
-    """The failure of a write the preflight shows AWS would refuse (before any write)."""
-    return Refused(refusal_message(checks, check_mode), checks, check_mode=check_mode)
-
-
-def refusal_classifier(
-    preflight: Preflight,
-    halves: dict[str, str],
-    function: Callable[[], Optional[Function]],
-) -> Classify:
-    """How a write with these destinations classifies its failures: like `retryable`, except that the first
-    destination refusal is diagnosed with the preflight. A missing destination or a denied role fails at once,
-    naming the cause; only a refusal whose destination exists and whose role is allowed is retried (propagation)."""
-    diagnosed: list[RetryReason] = []
-
-    def classify(error: Exception) -> Optional[RetryReason]:
-        reason = retryable(error)
-        if reason not in (DESTINATION_PROPAGATION_REASON, PERMISSION_PROPAGATION_REASON) or not isinstance(
-            error, AwsError
-        ):
-            return reason
-        if not diagnosed:
-            diagnosed.append(_diagnose(preflight, halves, function, error, reason))
-        return diagnosed[0]
-
-    return classify
-
-
-def _diagnose(
-    preflight: Preflight,
-    halves: dict[str, str],
-    function: Callable[[], Optional[Function]],
-    error: AwsError,
-    reason: RetryReason,
-) -> RetryReason:
-    named = destination_named_in(error.message)
-    suspects = {half: arn for half, arn in halves.items() if arn == named} or halves
-    try:
-        owner = function()
-        if owner is None:  # the function went away between the write and this read: nothing to diagnose
-            return reason
-        checks = preflight.check([DestinationUse(half, arn, owner) for half, arn in suspects.items()])
-    except AwsError:  # the diagnosis could not read (throttled, no answer): AWS's own message is kept
-        return reason
-    if refused(checks):
-        raise Refused(f"{error} — not retried: {refusal_message(checks, check_mode=False)}", checks, error)
-    verified = all(check.outcome == "ok" for check in checks)
-    found = "the destination exists and the role's policies allow it" if verified else "the preflight could not tell"
-    return RetryReason(f"{reason.text}, and {found}", reason.advice)

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import random
-import threading
 import time
 from typing import Any
 from typing import Callable
@@ -32,7 +31,6 @@ FIRST_DELAY = 0.25
 MAX_DELAY = 8.0
 
 CONFLICT = "ResourceConflictException"
-OWN_QUOTA_OPERATIONS = (".GetFunction",)
 PROPAGATION_HINTS = ("does not have permissions",)
 
 
@@ -129,50 +127,3 @@ def retry_write(
             if elapsed + delay > timeout:
                 raise RetriesExhausted(error, reason, attempt, elapsed) from error
             sleep(delay)
-
-
-# IAM answers from one global endpoint per account, whatever the region, and shares its request quota with the console
-# and every tool of the account. AWS does not publish the rate of SimulatePrincipalPolicy, and names scheduled
-# permission audits that call it as a cause of IAM throttling ("Rate exceeded"). A region's audit needs one simulation
-# per distinct execution role; 5 per second keeps four regions of one account audited at once (job slices of a
-# fleet) at 20, and costs 1 s per 5 distinct roles.
-IAM_RATE_LIMIT = 5.0
-
-
-class RequestRateLimiter:
-    """A token bucket for the requests one module run sends, shared by its threads.
-
-    Lambda's control plane allows 15 requests per second per account and region. A scan that sends at that rate
-    finishes as fast as the quota allows without being throttled; botocore's adaptive retry mode still slows it
-    down further if other tools spend the same quota. Hooked on botocore's `before-send`, so retries count too.
-    """
-
-    def __init__(
-        self, rate: float, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
-    ) -> None:
-        self.rate = rate
-        self.clock = clock
-        self.sleep = sleep
-        self._lock = threading.Lock()
-        self._next = clock()  # when the next request may go: one token, refilled every 1/rate seconds
-
-    def acquire(self) -> None:
-        with self._lock:
-            now = self.clock()
-            start = max(now, self._next)
-            self._next = start + 1.0 / self.rate
-        if start > now:
-            self.sleep(start - now)
-
-    def attach(self, client: Any) -> None:
-        client.meta.events.register("before-send.lambda", self._before_send)
-
-    def attach_to_session(self, session: Any, service: str) -> None:
-        """Pace every client of `service` the botocore session makes from now on (each copies the session's
-        handlers when it is made), so a client that may never be needed is not made up front."""
-        session.register(f"before-send.{service}", self._before_send)
-
-    def _before_send(self, event_name: str = "", **_kwargs: Any) -> None:
-        # GetFunction has a quota of its own (100 requests/s): it does not spend the shared 15.
-        if not event_name.endswith(OWN_QUOTA_OPERATIONS):
-            self.acquire()

@@ -48,12 +48,12 @@ options:
   maximum_retry_attempts:
     description:
       - How many times Lambda retries when the function returns an error, from V(0) to V(2).
-      - Not set on a new configuration means AWS's default (2 retries), which AWS does not report back.
+      - Not set on a new configuration means AWS's default of V(2), which AWS does not report back.
     type: int
   maximum_event_age_in_seconds:
     description:
       - The maximum age of an event Lambda sends to the function, from V(60) to V(21600) seconds.
-      - Not set on a new configuration means AWS's default (6 hours), which AWS does not report back.
+      - Not set on a new configuration means AWS's default of V(21600) (6 hours), which AWS does not report back.
     type: int
   on_success:
     description:
@@ -257,11 +257,11 @@ event_invoke_config:
       type: str
       sample: "2026-11-23T10:15:02.479000+00:00"
     maximum_retry_attempts:
-      description: Retry attempts; V(null) when not set (AWS then applies its default of 2).
+      description: Retry attempts; V(null) when not set (AWS then applies its default of V(2)).
       type: int
       sample: 1
     maximum_event_age_in_seconds:
-      description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of 21600).
+      description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of V(21600)).
       type: int
       sample: 3600
     destination_config:
@@ -288,15 +288,13 @@ event_invoke_config:
 """
 
 from typing import Any
-from typing import Optional
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import Change
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import ConfigPath
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import PathOptions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import REMOVED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import DELETE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import plan_action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import PREFLIGHT_SPEC
@@ -335,31 +333,27 @@ def run(module: Any) -> dict[str, Any]:
     path = ConfigPath(
         connection, PathOptions(module.check_mode, params["preflight"], params["retry_timeout"]), module.warn
     )
+    proofs = []
     if params["state"] == "absent":
-        action = Action(REMOVED, target, current, None) if current else None
+        action = Action(DELETE, target, current, None) if current else None
     else:
         action = plan_action(target, request, current, params["purge"])
-        if action is None and current is None:
-            path.function(target)  # nothing to write and no config: fails, naming it, if the qualifier does not exist
-    change = finish(path, action) if action else None
+        # nothing to write and no config: fails, naming it, if the function or qualifier does not exist
+        proofs = [target] if core.unproven(target, current, written=action is not None, listed=False) else []
+    decided = path.run([action] if action else [], proofs)
+    for outcome in decided.outcomes:
+        if outcome.failure:
+            raise outcome.failure
+    change = decided.outcomes[0].change if action else None
     after = change.after if change else None if action else current  # None: a Delete found it already gone
     result = {
         "changed": change is not None,
         "event_invoke_config": after.to_result() if after else {},
-        "preflight": [check.to_result() for check in path.checks(action)] if action else [],
+        "preflight": [check.to_result() for check in decided.checks],
     }
     if module._diff:  # pylint: disable=protected-access
         result["diff"] = core.diff(f"{target.name}:{target.qualifier}", current, after)
     return result
-
-
-def finish(path: ConfigPath, action: core.Action) -> Optional[Change]:
-    """The one config's path: its destinations checked when the preflight runs, then predicted or written."""
-    path.check(path.uses(action))
-    refusal = path.refusal(action)
-    if refusal:
-        raise refusal
-    return path.finish(action)
 
 
 def main() -> None:

@@ -141,16 +141,31 @@ event_invoke_configs:
       type: str
       sample: "2026-11-23T10:15:02.479000+00:00"
     maximum_retry_attempts:
-      description: Retry attempts; V(null) when not set (AWS then applies its default of 2).
+      description: Retry attempts; V(null) when not set (AWS then applies its default of V(2)).
       type: int
       sample: 0
     maximum_event_age_in_seconds:
-      description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of 21600).
+      description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of V(21600)).
       type: int
       sample: 600
     destination_config:
       description: Both destinations; a half with no destination is V({}).
       type: dict
+      contains:
+        on_success:
+          description: The on-success destination.
+          type: dict
+          contains:
+            destination:
+              description: The destination's ARN.
+              type: str
+        on_failure:
+          description: The on-failure destination.
+          type: dict
+          contains:
+            destination:
+              description: The destination's ARN.
+              type: str
       sample:
         on_success: {}
         on_failure:
@@ -204,12 +219,15 @@ findings:
       description: The qualifier whose configuration (or dead-letter target) it is.
       type: str
       sample: live
-    half:
-      description: V(on_success), V(on_failure), or V(dead_letter).
+    about:
+      description:
+        - What the finding is about; V(on_success), V(on_failure) or V(dead_letter) for a destination check (the
+          C(half) of its item in RV(event_invoke_configs[].destination_checks)), V(function) for the function
+          itself.
       type: str
       sample: dead_letter
     destination:
-      description: The destination's ARN.
+      description: The destination's ARN; V(null) for a finding that is not about a destination.
       type: str
       sample: arn:aws:sqs:eu-west-1:123456789012:my-function-dlq.fifo
     outcome:
@@ -217,12 +235,12 @@ findings:
       type: str
       sample: unsupported
     message:
-      description: What was found.
+      description: What was found, starting with the function and qualifier (C(NAME:QUALIFIER)).
       type: str
       sample: >-
-        The function's dead-letter target arn:aws:sqs:eu-west-1:123456789012:my-function-dlq.fifo cannot receive
-        records: it is a FIFO queue, and Lambda cannot deliver records to FIFO queues or topics, so every record is
-        dropped.
+        my-function:live: The function's dead-letter target arn:aws:sqs:eu-west-1:123456789012:my-function-dlq.fifo
+        cannot receive records: it is a FIFO queue: Lambda accepts it when the config is written but cannot deliver
+        records to FIFO queues or topics, so every record is dropped. Use a standard queue.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -237,8 +255,8 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import f
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import PACING_SPEC
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import check_pacing
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import IAM_RATE_LIMIT
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RequestRateLimiter
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.pacing import IAM_RATE_LIMIT
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.pacing import RequestRateLimiter
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.runner import run_module
 
 ARGUMENT_SPEC = {
@@ -305,7 +323,7 @@ def run(module: Any) -> dict[str, Any]:
         "event_invoke_configs": [
             {**c.to_result(), "destination_checks": [check_result(check) for check in checks[c.key]]} for c in configs
         ],
-        "findings": [finding for c in configs for finding in findings(c, checks[c.key])],
+        "findings": [finding.to_result() for c in configs for finding in findings(c, checks[c.key])],
     }
 
 

@@ -73,10 +73,14 @@ options:
             configuration.
         type: str
       maximum_retry_attempts:
-        description: How many times Lambda retries a failed asynchronous event, from V(0) to V(2).
+        description:
+          - How many times Lambda retries when the function returns an error, from V(0) to V(2).
+          - Unset means AWS's default of V(2), which AWS does not report back.
         type: int
       maximum_event_age_in_seconds:
-        description: The maximum age of an event Lambda sends to the function, from V(60) to V(21600) seconds.
+        description:
+          - The maximum age of an event Lambda sends to the function, from V(60) to V(21600) seconds.
+          - Unset means AWS's default of V(21600) (6 hours), which AWS does not report back.
         type: int
       on_success:
         description:
@@ -300,14 +304,29 @@ changes:
           description: When the configuration was last written, in ISO 8601 (V(null) for one check mode predicts).
           type: str
         maximum_retry_attempts:
-          description: Retry attempts; V(null) when not set (AWS then applies its default of 2).
+          description: Retry attempts; V(null) when not set (AWS then applies its default of V(2)).
           type: int
         maximum_event_age_in_seconds:
-          description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of 21600).
+          description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of V(21600)).
           type: int
         destination_config:
           description: Both destinations; a half with no destination is V({}).
           type: dict
+          contains:
+            on_success:
+              description: The on-success destination.
+              type: dict
+              contains:
+                destination:
+                  description: The destination's ARN.
+                  type: str
+            on_failure:
+              description: The on-failure destination.
+              type: dict
+              contains:
+                destination:
+                  description: The destination's ARN.
+                  type: str
     after:
       description:
         - The configuration after (predicted in check mode, with a V(null) C(last_modified) for a new one); V({})
@@ -328,14 +347,29 @@ changes:
           description: When the configuration was last written, in ISO 8601 (V(null) for one check mode predicts).
           type: str
         maximum_retry_attempts:
-          description: Retry attempts; V(null) when not set (AWS then applies its default of 2).
+          description: Retry attempts; V(null) when not set (AWS then applies its default of V(2)).
           type: int
         maximum_event_age_in_seconds:
-          description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of 21600).
+          description: Maximum event age in seconds; V(null) when not set (AWS then applies its default of V(21600)).
           type: int
         destination_config:
           description: Both destinations; a half with no destination is V({}).
           type: dict
+          contains:
+            on_success:
+              description: The on-success destination.
+              type: dict
+              contains:
+                destination:
+                  description: The destination's ARN.
+                  type: str
+            on_failure:
+              description: The on-failure destination.
+              type: dict
+              contains:
+                destination:
+                  description: The destination's ARN.
+                  type: str
 gathered:
   description:
     - With O(state=gathered), every configuration in scope as a O(config) entry (C(function_name), C(qualifier),
@@ -416,8 +450,8 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils import desired
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_api as api
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import PathOptions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Converged
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Options
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Outcome
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import converge
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import failure_message
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
@@ -427,7 +461,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import SETTINGS_MUTUALLY_EXCLUSIVE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import SETTINGS_SPEC
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import check_pacing
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RequestRateLimiter
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.pacing import RequestRateLimiter
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.runner import run_module
 
 ARGUMENT_SPEC = {
@@ -497,14 +531,14 @@ def run(module: Any) -> dict[str, Any]:
         state,
         expansion.desired,
         [config.key for config in outcome.configs],
-        [(change.key, change.action) for change in outcome.changes],
+        [(change.key, change.kind) for change in outcome.changes],
         [(failure.function_name, failure.qualifier) for failure in outcome.failures],
         options.delete_unlisted,
     )
     return report(module, state, outcome, summary)
 
 
-def report(module: Any, state: str, outcome: Outcome, summary: dict[str, int]) -> dict[str, Any]:
+def report(module: Any, state: str, outcome: Converged, summary: dict[str, int]) -> dict[str, Any]:
     result = {
         "changed": bool(outcome.changes),
         "summary": summary,
@@ -512,7 +546,7 @@ def report(module: Any, state: str, outcome: Outcome, summary: dict[str, int]) -
             {
                 "function_name": change.key[0],
                 "qualifier": change.key[1],
-                "action": change.action,
+                "action": change.kind,
                 "before": change.before.to_result() if change.before else {},
                 "after": change.after.to_result() if change.after else {},
             }

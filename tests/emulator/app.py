@@ -333,7 +333,7 @@ class EmulatorApp:
         if not role or not destination:
             raise ValueError("role and destination (ARNs) are required")
         refused = destination_access.delivery_refusal(role, destination)
-        verdict = {"action": refused[0], "resource": refused[1]} if refused else None
+        verdict = refused.to_dict() if refused else None
         return json_response(200, {"role": role, "destination": destination, "refused": verdict})
 
     def _post_faults(self, environ: dict[str, Any]) -> Response:

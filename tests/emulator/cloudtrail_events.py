@@ -9,7 +9,7 @@ queue as its target delivers it (``detail-type: "AWS API Call via CloudTrail"``,
 ``errorCode``; no queue of that name: nothing is sent, and ``missed`` counts it. ``POST /_emulator/reset`` turns it
 off, as it does faults.
 
-Emulator choices (docs/aws-behaviour.md, C20, has the labels):
+Emulator choices (docs/aws-behaviour.md, C26, has the labels):
 
 - ``detail.userIdentity.arn`` is who STS GetCallerIdentity says the request's access key is, as moto answers it: the IAM
   user that owns the key (``arn:aws:iam::ACCOUNT:user/NAME``), the session of an assumed role

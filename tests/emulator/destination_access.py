@@ -19,7 +19,8 @@ Permissions checked, per destination service (DOCUMENTED for the first four):
 
 The decision combines the role's identity policies with the destination's resource policy (``iam_policy``), so a
 queue policy that grants the role ``sqs:SendMessage`` is enough in the same account, and a destination in another
-account needs both.
+account needs both. A role with a permissions boundary gets nothing its boundary does not allow too (``iam_policy``;
+the same rule for the write-time check, the delivery check, the dead-letter check and the simulator).
 
 **Encrypted destinations (C19)** are not checked at write time: Put and Update accept a queue or topic whose KMS key
 the role may not use (INFERRED: the config is accepted and the records are lost at delivery, which only the
@@ -28,11 +29,18 @@ destination's own permission as above, then ``kms:GenerateDataKey`` and ``kms:De
 topic's ``KmsMasterKeyId`` (RECORDED, secondary: SQS developer guide; aws-cdk issue #6609 and pull request #35194),
 decided by the key policy with KMS's rule and the role's identity policies (``iam_policy.evaluate_key_use``), in the
 context of a call through the service (``kms:ViaService`` = ``SERVICE.REGION.amazonaws.com``, ``kms:CallerAccount``
-= the role's account). So the AWS managed key of the queue's account serves roles of that account only. The
-emulator answers it at ``GET /_emulator/delivery-check`` for tests; nothing else calls it.
+= the role's account). So the AWS managed key of the queue's account serves roles of that account only. A key the
+role may use but that is not ``Enabled`` (Disabled, PendingDeletion, PendingImport) cannot encrypt, so delivery
+fails too, with the service's KMS error (SQS ``KMS.DisabledException`` or ``KMS.KMSInvalidStateException``, SNS
+``KMSDisabled`` or ``KMSInvalidState``), while Put and Update still accept the destination: Lambda does not look at
+the key when the config is written (C19). A permission refused is named before a key state (INFERRED: KMS authorises
+before it looks at the key's state). The emulator answers it at ``GET /_emulator/delivery-check`` for tests;
+nothing else calls it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from . import kms_keys
 from . import moto_view
@@ -40,6 +48,7 @@ from .iam_policy import IDENTITY_POLICY
 from .iam_policy import RESOURCE_POLICY
 from .iam_policy import AccessRequest
 from .iam_policy import Decision
+from .iam_policy import Policy
 from .iam_policy import Principal
 from .iam_policy import evaluate
 from .iam_policy import evaluate_key_use
@@ -74,46 +83,102 @@ def refused_action(role_arn: str | None, destination_arn: str) -> str | None:
     if role is None:  # a role that is gone grants nothing
         return required[0][0] if required else None
     identity = parse_policies(IDENTITY_POLICY, role.identity_policies)
+    boundary = permissions_boundary(role)
     text = moto_view.resource_policy(destination_arn)
     resource = parse_policies(RESOURCE_POLICY, [("ResourcePolicy", text)] if text else [])
     principal = Principal(role.arn, role.account)
     owner = moto_view.resource_owner(destination_arn)
     for action, resource_arn in required:
         request = AccessRequest(principal, action, resource_arn, owner)
-        if evaluate(identity, resource, request).decision is not Decision.ALLOWED:
+        if evaluate(identity, resource, request, boundary).decision is not Decision.ALLOWED:
             return action
     return None
+
+
+def permissions_boundary(role: moto_view.RoleRecord) -> list[Policy] | None:
+    """The role's permissions boundary as policies to evaluate (empty: a boundary that allows nothing), or None."""
+    if role.permissions_boundary is None:
+        return None
+    return parse_policies(IDENTITY_POLICY, [role.permissions_boundary])
 
 
 # Permissions a producer needs on the key of an encrypted queue or topic (C19).
 KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 
+# The error the destination's service answers Lambda's delivery with, per cause: the destination refuses the role
+# (SQS AccessDenied, SNS AuthorizationError, ...), or KMS does (the key policy or the role refuses the key, the key is
+# disabled, in another state than Enabled, or gone). SNS's KMS* codes are DOCUMENTED (its model); for SQS, whose JSON
+# model names them KmsDisabled etc., the emulator gives the query-era codes (KMS.*Exception) that botocore reads from
+# x-amzn-query-error (INFERRED; docs/aws-behaviour.md C23).
+_DENIED = {"sqs": "AccessDenied", "sns": "AuthorizationError", "s3": "AccessDenied"}
+_KEY_ERRORS = {
+    "sqs": {
+        "denied": "KMS.AccessDeniedException",
+        "Disabled": "KMS.DisabledException",
+        "state": "KMS.KMSInvalidStateException",
+        "missing": "KMS.NotFoundException",
+    },
+    "sns": {
+        "denied": "KMSAccessDenied",
+        "Disabled": "KMSDisabled",
+        "state": "KMSInvalidState",
+        "missing": "KMSNotFound",
+    },
+}
 
-def delivery_refusal(role_arn: str, destination_arn: str) -> tuple[str, str] | None:
-    """The first (IAM action, resource ARN) the role would be refused when Lambda delivers a record to this
-    destination, or None when delivery would be allowed. Not a write-time check (module docstring)."""
+
+@dataclass(frozen=True)
+class DeliveryRefusal:
+    """What delivering a record would be refused: the first IAM action that fails, on which resource, and the error
+    code the destination's service answers with."""
+
+    action: str
+    resource: str
+    error: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"action": self.action, "resource": self.resource, "error": self.error}
+
+
+def delivery_refusal(role_arn: str, destination_arn: str) -> DeliveryRefusal | None:
+    """What Lambda's delivery of a record from this role to this destination would be refused, or None when it
+    would go through. Not a write-time check (module docstring)."""
+    parsed = moto_view.Arn.parse(destination_arn)
+    service = parsed.service if parsed else ""
     action = refused_action(role_arn, destination_arn)
     if action is not None:
-        return action, dict(required_permissions(destination_arn))[action]
-    parsed = moto_view.Arn.parse(destination_arn)
+        resource = dict(required_permissions(destination_arn))[action]
+        return DeliveryRefusal(action, resource, _DENIED.get(service, "AccessDeniedException"))
     reference = moto_view.encryption_key_reference(destination_arn)
     if parsed is None or reference is None:
         return None
+    errors = _KEY_ERRORS[service]
     key = kms_keys.key_of_resource(reference, parsed.account, parsed.region)
     if key is None:  # a key that is gone encrypts nothing: delivery fails on the first call
         missing = kms_keys.KeyReference.parse(reference, parsed.account, parsed.region).arn(parsed.partition)
-        return KEY_ACTIONS[0], missing
+        return DeliveryRefusal(KEY_ACTIONS[0], missing, errors["missing"])
+    refused = refused_key_action(role_arn, key, parsed)
+    if refused is not None:
+        return DeliveryRefusal(refused, key.arn, errors["denied"])
+    if key.state != "Enabled":  # the key may be used but cannot encrypt (KMS developer guide, key states)
+        return DeliveryRefusal(KEY_ACTIONS[0], key.arn, errors.get(key.state, errors["state"]))
+    return None
+
+
+def refused_key_action(role_arn: str, key: moto_view.KmsKeyRecord, destination: moto_view.Arn) -> str | None:
+    """The first of KEY_ACTIONS the role may not perform on the key, through the destination's service."""
     role = moto_view.get_role(role_arn)
     if role is None:
-        return KEY_ACTIONS[0], key.arn
+        return KEY_ACTIONS[0]
     identity = parse_policies(IDENTITY_POLICY, role.identity_policies)
     key_policy = parse_policies(RESOURCE_POLICY, [("KeyPolicy", key.policy)])
     context = (
-        ("kms:viaservice", f"{parsed.service}.{parsed.region}.amazonaws.com"),
+        ("kms:viaservice", f"{destination.service}.{destination.region}.amazonaws.com"),
         ("kms:calleraccount", role.account),
     )
+    boundary = permissions_boundary(role)
     for key_action in KEY_ACTIONS:
         request = AccessRequest(Principal(role.arn, role.account), key_action, key.arn, key.account, context)
-        if evaluate_key_use(identity, key_policy, request).decision is not Decision.ALLOWED:
-            return key_action, key.arn
+        if evaluate_key_use(identity, key_policy, request, boundary).decision is not Decision.ALLOWED:
+            return key_action
     return None

@@ -43,11 +43,14 @@ Emulator choices where AWS behaviour is UNKNOWN or only INFERRED (each keeps a c
 - Function deleted (C15, RECORDED indirectly): its configs go with it. A function re-created with the same name
   starts with none (UNKNOWN in AWS). Detected lazily: every access compares moto's current function record with the
   one the configs were written for.
-- Version deleted (not covered): its config goes with it, like the function's.
-- Alias deleted (UNKNOWN; alchemy's claim and the function-URL analogue say it persists): the config persists. Get,
-  List and Delete still see it; Put/Update on it answer 404 "The function doesn't exist." until the alias exists
-  again, and then the old config is visible again. A client that deletes the alias config before the alias (the
-  safe practice) never sees the difference; one that relies on automatic removal sees the orphan.
+- Alias deleted (UNKNOWN; alchemy's claim, LocalStack and moto, and the function-URL analogue say it persists): the
+  config persists. Get, List and Delete still see it; Put/Update on it answer 404 "The function doesn't exist."
+  until the alias exists again, and then the old config is visible again. A client that deletes the alias config
+  before the alias (the safe practice) never sees the difference; one that relies on automatic removal sees the
+  orphan.
+- Version deleted (DeleteFunction with a Qualifier; UNKNOWN): the same as an alias, its config persists and can only
+  be read, listed or deleted. Lambda never reuses a version number; moto does, and then the old config is dropped
+  rather than shown for the new version.
 - Non-existent version on Put (INFERRED): 404 "The function doesn't exist.", like a missing alias.
 - ``$LATEST.PUBLISHED`` passes validation but moto has no such qualifier: 404 as for any missing qualifier.
 - Update with no setting (INFERRED): the same "You must specify at least one ..." error as Put.
@@ -63,7 +66,8 @@ Emulator choices where AWS behaviour is UNKNOWN or only INFERRED (each keeps a c
 - What Lambda checks for an S3 destination at Put time (UNKNOWN): ``s3:PutObject`` on ``BUCKET/*``, then
   ``s3:ListBucket`` on the bucket; the first refused is named.
 - An alias with a routing config: only the role of its primary version is checked (INFERRED).
-- A role that no longer exists grants nothing: every destination is refused (INFERRED).
+- A role that no longer exists grants nothing: every destination is refused with the "does not have permissions"
+  text (INFERRED, docs/aws-behaviour.md C25); a write without a destination is accepted.
 - Conditions in policies are not evaluated; a conditional Allow grants nothing, a conditional Deny denies
   (``iam_policy``), so the emulator never accepts a destination AWS might refuse for that reason.
 """
@@ -473,13 +477,16 @@ class EventInvokeConfigs:
         return moto_view.get_function(ctx.account, ctx.region, parsed.name)
 
     def _configs(self, ctx: CallContext, name: str, record: FunctionRecord) -> FunctionConfigs:
-        """The live configs of a function, dropping what died with the function or with a version."""
+        """The configs of a function, dropping what died with the function. A deleted version's config stays, as a
+        deleted alias's does (C15); it is dropped only when moto reuses the version number for a new version, which
+        AWS never does."""
         key = (ctx.account, ctx.region, name)
         entry = self._functions.get(key)
         if entry is None or entry.anchor is not record.anchor:  # new function, or deleted and re-created
             entry = self._functions[key] = FunctionConfigs(anchor=record.anchor, by_qualifier={})
         for qualifier, stored in list(entry.by_qualifier.items()):
-            if stored.version_anchor is not None and record.version_object(qualifier) is not stored.version_anchor:
+            current = record.version_object(qualifier) if stored.version_anchor is not None else None
+            if current is not None and current is not stored.version_anchor:
                 del entry.by_qualifier[qualifier]
         return entry
 

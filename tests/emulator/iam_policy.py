@@ -18,6 +18,14 @@ What is evaluated, as AWS documents it:
 - combination: principal and resource in the same account -> allowed if an identity policy OR the resource policy
   allows and nothing denies; different accounts -> allowed only if an identity policy AND the resource policy allow,
   and nothing denies.
+- permissions boundary (the managed policy a role may have as ``PermissionsBoundary``): an identity-policy grant
+  counts only if the boundary allows the same request too, and a Deny in the boundary is an explicit deny
+  (DOCUMENTED, IAM user guide, "Permissions boundaries for IAM entities"). A resource policy that names the role ARN
+  cannot grant past the boundary either (DOCUMENTED, same page: an implicit deny in a boundary limits what a
+  resource policy grants to a role ARN, not what it grants to a role session ARN; OBSERVED in the public test
+  "Demonstration that AWS IAM policy evaluation docs are incorrect"). Emulator choice: no grant counts past the
+  boundary, whatever the resource policy's principal (``*``, the account), since the emulator never sees a session
+  ARN; this errs towards refusing. A role without a boundary is not limited.
 
 KMS key policies (``evaluate_key_use``) follow KMS's own rule, which IAM cannot override: the key policy must allow
 the use, either by naming the principal (or everyone) - then that grant is enough in the key's account - or by
@@ -41,7 +49,7 @@ refuse):
   nothing: the role needs ``sns:Publish`` of its own, which is also what AWS requires of a same-account role in
   practice.)
 - ``NotPrincipal`` gets the same treatment: an Allow with it grants nothing, a Deny with it denies everyone.
-- Permission boundaries, service control policies, session policies and KMS grants are not modelled.
+- Service control policies, session policies and KMS grants are not modelled.
 - Policy variables (``${aws:username}``) are matched literally.
 - A document that is not valid JSON, or not a policy, contributes nothing (identity) and is reported by the callers
   that accept documents from clients.
@@ -142,6 +150,7 @@ class Evaluation:
     matched: tuple[Match, ...]  # every statement that applies; empty for an implicit deny
     identity_decision: Decision
     resource_decision: Decision
+    boundary_decision: Decision | None = None  # None: the principal has no permissions boundary
 
 
 # --- parsing ------------------------------------------------------------------------------------------------------
@@ -373,37 +382,52 @@ def _decision(denies: list[Match], allows: list[Match]) -> Decision:
 
 
 def evaluate(
-    identity_policies: Sequence[Policy], resource_policies: Sequence[Policy], request: AccessRequest
+    identity_policies: Sequence[Policy],
+    resource_policies: Sequence[Policy],
+    request: AccessRequest,
+    boundary: Sequence[Policy] | None = None,
 ) -> Evaluation:
-    """The decision for one (principal, action, resource), combining identity and resource policies like AWS."""
+    """The decision for one (principal, action, resource), combining identity and resource policies like AWS, within
+    the principal's permissions boundary (``boundary``: its policy; None when it has none)."""
     identity_denies, identity_allows = _matches(identity_policies, request)
     resource_denies, resource_allows = _matches(resource_policies, request)
+    boundary_denies, boundary_allows = _matches(boundary or (), request)
     identity_decision = _decision(identity_denies, identity_allows)
     resource_decision = _decision(resource_denies, resource_allows)
-    if identity_denies or resource_denies:
+    if identity_denies or resource_denies or boundary_denies:
         decision = Decision.EXPLICIT_DENY
     elif request.cross_account:
         decision = Decision.ALLOWED if identity_allows and resource_allows else Decision.IMPLICIT_DENY
     else:
         decision = Decision.ALLOWED if identity_allows or resource_allows else Decision.IMPLICIT_DENY
+    if decision is Decision.ALLOWED and boundary is not None and not boundary_allows:
+        decision = Decision.IMPLICIT_DENY
     # As real simulator answers show it: every statement that applies, resource policy first; none when nothing
     # decided (the API reference says only the Deny is listed for an explicit deny; recorded answers list both).
     matched: tuple[Match, ...] = ()
     if decision is not Decision.IMPLICIT_DENY:
-        matched = tuple(resource_denies + resource_allows + identity_denies + identity_allows)
-    return Evaluation(decision, matched, identity_decision, resource_decision)
+        matched = tuple(
+            resource_denies + resource_allows + identity_denies + identity_allows + boundary_denies + boundary_allows
+        )
+    boundary_decision = _decision(boundary_denies, boundary_allows) if boundary is not None else None
+    return Evaluation(decision, matched, identity_decision, resource_decision, boundary_decision)
 
 
 def evaluate_key_use(
-    identity_policies: Sequence[Policy], key_policies: Sequence[Policy], request: AccessRequest
+    identity_policies: Sequence[Policy],
+    key_policies: Sequence[Policy],
+    request: AccessRequest,
+    boundary: Sequence[Policy] | None = None,
 ) -> Evaluation:
     """The decision for a principal using a KMS key, with KMS's rule (module docstring): the key policy must allow,
-    by naming the principal (enough in the key's account) or its account (IAM must then allow too)."""
+    by naming the principal (enough in the key's account) or its account (IAM must then allow too); within the
+    principal's permissions boundary, as for ``evaluate``."""
     identity_denies, identity_allows = _matches(identity_policies, request)
     key_denies, key_allows = _matches(key_policies, request)
+    boundary_denies, boundary_allows = _matches(boundary or (), request)
     direct = [match for match in key_allows if _names_principal(match.statement, request.principal)]
     delegated = [match for match in key_allows if match not in direct]
-    if identity_denies or key_denies:
+    if identity_denies or key_denies or boundary_denies:
         decision = Decision.EXPLICIT_DENY
     elif request.cross_account:
         decision = Decision.ALLOWED if key_allows and identity_allows else Decision.IMPLICIT_DENY
@@ -411,10 +435,19 @@ def evaluate_key_use(
         decision = Decision.ALLOWED
     else:
         decision = Decision.IMPLICIT_DENY
+    if decision is Decision.ALLOWED and boundary is not None and not boundary_allows:
+        decision = Decision.IMPLICIT_DENY
     matched: tuple[Match, ...] = ()
     if decision is not Decision.IMPLICIT_DENY:
-        matched = tuple(key_denies + key_allows + identity_denies + identity_allows)
-    return Evaluation(decision, matched, _decision(identity_denies, identity_allows), _decision(key_denies, key_allows))
+        matched = tuple(key_denies + key_allows + identity_denies + identity_allows + boundary_denies + boundary_allows)
+    boundary_decision = _decision(boundary_denies, boundary_allows) if boundary is not None else None
+    return Evaluation(
+        decision,
+        matched,
+        _decision(identity_denies, identity_allows),
+        _decision(key_denies, key_allows),
+        boundary_decision,
+    )
 
 
 def _names_principal(statement: Statement, principal: Principal) -> bool:

@@ -1,7 +1,8 @@
 """``iam:SimulatePrincipalPolicy``, answered from the emulator's policy evaluator (moto 5.2.5 does not implement it).
 
 Request (query protocol): ``PolicySourceArn`` (a role ARN), ``ActionNames.member.N``, ``ResourceArns.member.N``
-(default ``*``), ``PolicyInputList.member.N`` (extra identity policies, ids ``PolicyInputList.N``), ``ResourcePolicy``,
+(default ``*``), ``PolicyInputList.member.N`` (extra identity policies, ids ``PolicyInputList.N``),
+``PermissionsBoundaryPolicyInputList.member.1`` (a boundary in place of the role's), ``ResourcePolicy``,
 ``ResourceOwner`` (``arn:aws:iam::ACCOUNT:root``), ``CallerArn``, ``MaxItems``/``Marker``. The role's identity
 policies are its inline policies and the default version of each attached managed policy, read from moto.
 
@@ -28,8 +29,19 @@ Errors (query-protocol ``<ErrorResponse>``): an unknown role -> 404 ``NoSuchEnti
 be found."; a user or group ARN -> 400 ``InvalidInput`` (the emulator simulates roles only); a ``ResourcePolicy``
 without ``CallerArn`` -> 400 ``InvalidInput`` (AWS documents CallerArn as required then, unless the source is a
 user); an unreadable policy document, a bad ``ResourceOwner`` or ``Marker`` -> 400 ``InvalidInput``;
-``ContextEntries``, ``PermissionsBoundaryPolicyInputList``, ``PolicyExclusionList`` and ``ResourceHandlingOption``
--> 400 ``InvalidInput`` (not supported: refused rather than silently ignored). Message texts are the emulator's.
+``ContextEntries``, ``PolicyExclusionList`` and ``ResourceHandlingOption`` -> 400 ``InvalidInput`` (not supported:
+refused rather than silently ignored); more than one ``PermissionsBoundaryPolicyInputList`` member -> 400
+``InvalidInput`` (AWS takes one). Message texts are the emulator's.
+
+Permissions boundary: the simulation includes the role's permissions boundary, as IAM does (DOCUMENTED: the
+simulator evaluates the entity's boundary and reports ``PermissionsBoundaryDecisionDetail``), or the one policy given
+in ``PermissionsBoundaryPolicyInputList``, which replaces it (DOCUMENTED). Then every ``EvaluationResult`` and every
+``ResourceSpecificResults`` entry carries ``PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary`` (false
+when the boundary does not allow the request, implicitly or explicitly), a grant the boundary does not allow is an
+``implicitDeny``, a Deny in it an ``explicitDeny`` (``iam_policy``), and a cross-account ``EvalDecisionDetails`` also
+holds the boundary's decision under ``Permissions Boundary Policy`` (emulator choice, like the other two key names).
+Without a boundary none of these is sent (emulator choice). Boundary statements that apply are listed in
+``MatchedStatements`` with the boundary policy's name, as identity statements are.
 
 Not known for real AWS: the reference also says "Simulation of resource-based policies isn't supported for IAM
 roles". The emulator does evaluate ``ResourcePolicy`` for a role, with the role as the principal its statements
@@ -51,6 +63,7 @@ from . import moto_view
 from .iam_policy import IDENTITY_POLICY
 from .iam_policy import RESOURCE_POLICY
 from .iam_policy import AccessRequest
+from .iam_policy import Decision
 from .iam_policy import Evaluation
 from .iam_policy import Match
 from .iam_policy import Policy
@@ -70,10 +83,11 @@ MAX_ITEMS_RANGE = (1, 1000)
 DEFAULT_MAX_ITEMS = 100
 UNSUPPORTED = (
     "ContextEntries",
-    "PermissionsBoundaryPolicyInputList",
     "PolicyExclusionList",
     "ResourceHandlingOption",
 )
+BOUNDARY_INPUT = "PermissionsBoundaryPolicyInputList"
+BOUNDARY_DETAILS_KEY = "Permissions Boundary Policy"  # EvalDecisionDetails key for the boundary (emulator choice)
 _ACCOUNT_ROOT = re.compile(r"arn:[^:]+:iam::(?P<account>\d{12}):root")
 _IAM_ENTITY = re.compile(r"arn:[^:]+:iam::\d{12}:(?P<kind>user|group|role)/.+")
 
@@ -98,6 +112,7 @@ class Simulation:
     principal: Principal
     identity: list[Policy]
     resource_policy: Policy | None
+    boundary: list[Policy] | None  # the permissions boundary in force; None: the role has none
     actions: list[str]
     resources: list[str] | None  # None: not given, simulated as "*"
     resource_owner: str  # the account of resources whose ARN names none
@@ -162,6 +177,7 @@ def parse_request(params: dict[str, list[str]]) -> Simulation:
         principal=Principal(role.arn, role.account),
         identity=parse_policies(IDENTITY_POLICY, role.identity_policies) + extra,
         resource_policy=resource_policy,
+        boundary=_boundary(params, role),
         actions=actions,
         resources=_members(params, "ResourceArns") or None,
         resource_owner=_resource_owner(_value(params, "ResourceOwner"), role.account),
@@ -188,6 +204,18 @@ def _policy(policy_id: str, source_type: str, text: str, parameter: str) -> Poli
         return parse_policy(policy_id, source_type, text)
     except PolicyError as exc:
         raise invalid_input(f"{parameter} is not a valid policy document: {exc}") from None
+
+
+def _boundary(params: dict[str, list[str]], role: moto_view.RoleRecord) -> list[Policy] | None:
+    """The boundary to simulate: the one passed in (it replaces the role's, DOCUMENTED), else the role's own."""
+    given = _members(params, BOUNDARY_INPUT)
+    if len(given) > 1:
+        raise invalid_input(f"{BOUNDARY_INPUT} takes one permissions boundary policy, not {len(given)}.")
+    if given:
+        return [_policy(f"{BOUNDARY_INPUT}.1", IDENTITY_POLICY, given[0], BOUNDARY_INPUT)]
+    if role.permissions_boundary is None:
+        return None
+    return parse_policies(IDENTITY_POLICY, [role.permissions_boundary])
 
 
 def _resource_policy(params: dict[str, list[str]]) -> Policy | None:
@@ -250,7 +278,7 @@ def _evaluate_one(simulation: Simulation, action: str, resource: str) -> Evaluat
     owner = _resource_account(resource, simulation.resource_owner)
     request = AccessRequest(simulation.principal, action, resource, owner)
     resource_policies = [simulation.resource_policy] if simulation.resource_policy else []
-    return evaluate(simulation.identity, resource_policies, request)
+    return evaluate(simulation.identity, resource_policies, request, simulation.boundary)
 
 
 def evaluate_action(simulation: Simulation, action: str) -> dict[str, Any]:
@@ -263,6 +291,7 @@ def evaluate_action(simulation: Simulation, action: str) -> dict[str, Any]:
             "EvalDecision": only.decision.value,
             "MatchedStatements": _statements(only.matched),
             "MissingContextValues": [],
+            **_boundary_detail([only]),
         }
     resources = simulation.resources
     per_resource = [(arn, _evaluate_one(simulation, action, arn)) for arn in resources]
@@ -277,6 +306,7 @@ def evaluate_action(simulation: Simulation, action: str) -> dict[str, Any]:
             "EvalDecision": decision.value,
             "MatchedStatements": _statements(list(dict.fromkeys(decisive))),
             "MissingContextValues": [],
+            **_boundary_detail([e for _arn, e in per_resource]),
             "EvalDecisionDetails": _details([e for _arn, e in per_resource]) if cross else XmlMap(),
             "ResourceSpecificResults": [_resource_result(arn, e, cross) for arn, e in per_resource],
         }
@@ -293,16 +323,31 @@ def _resource_result(arn: str, evaluation: Evaluation, cross: bool) -> dict[str,
     }
     if cross:
         result["EvalDecisionDetails"] = _details([evaluation])
+    result.update(_boundary_detail([evaluation]))
     return result
 
 
 def _details(evaluations: Sequence[Evaluation]) -> XmlMap:
-    return XmlMap(
+    details = XmlMap(
         {
             IDENTITY_POLICY: most_restrictive(e.identity_decision for e in evaluations).value,
             RESOURCE_POLICY: most_restrictive(e.resource_decision for e in evaluations).value,
         }
     )
+    boundaries = [e.boundary_decision for e in evaluations if e.boundary_decision is not None]
+    if boundaries:
+        details[BOUNDARY_DETAILS_KEY] = most_restrictive(boundaries).value
+    return details
+
+
+def _boundary_detail(evaluations: Sequence[Evaluation]) -> dict[str, Any]:
+    """``PermissionsBoundaryDecisionDetail`` when a boundary is in force: true when it allows the request on every
+    resource (an implicit or explicit deny in it makes false), as the API reference defines it."""
+    decisions = [e.boundary_decision for e in evaluations]
+    if any(decision is None for decision in decisions):
+        return {}
+    allowed = all(decision is Decision.ALLOWED for decision in decisions)
+    return {"PermissionsBoundaryDecisionDetail": {"AllowedByPermissionsBoundary": allowed}}
 
 
 def _statements(matches: Sequence[Match]) -> list[dict[str, Any]]:

@@ -25,6 +25,23 @@ moto 5.2.5 serves KMS, and the emulator steps in where it differs from AWS:
   AccessDeniedException as KMS words it (``... because no resource-based policy allows the kms:DescribeKey
   action``, RECORDED in terraform-provider-aws pull request #32463 and elastic/cloudbeat issue #1749).
 
+- **Key state** (``KeyMetadata.KeyState`` and ``Enabled``). moto 5.2.5 answers DisableKey, EnableKey,
+  ScheduleKeyDeletion and CancelKeyDeletion with a 500 when ``KeyId`` is a key ARN (it checks the ARN, then looks the
+  whole ARN up as an id), never refuses a change of state, and creates a key with ``Origin=EXTERNAL`` ``Enabled``.
+  Here the four operations take a key id or key ARN (DOCUMENTED; an alias: NotFoundException ``Invalid keyId ...``
+  as for GetKeyPolicy; another account's key: AccessDeniedException, they have no cross-account use, DOCUMENTED)
+  and follow the key state table of the KMS developer guide: DisableKey and EnableKey from Enabled or Disabled;
+  ScheduleKeyDeletion (``PendingWindowInDays`` 7-30, default 30) from Enabled, Disabled or PendingImport, answering
+  the key ARN, ``DeletionDate``, ``KeyState`` and ``PendingWindowInDays``; CancelKeyDeletion from PendingDeletion,
+  to Disabled (DOCUMENTED), answering the key ARN. Another state: 400 KMSInvalidStateException ``ARN is pending
+  deletion.`` (RECORDED for ScheduleKeyDeletion in terraform-provider-aws issue #17889; ``is disabled.``, ``is
+  pending import.`` and ``is not pending deletion.`` follow that form, INFERRED). A key made with ``Origin=EXTERNAL``
+  starts ``PendingImport`` (DOCUMENTED); ImportKeyMaterial is not supported, so it stays there, and a cancelled
+  deletion takes it back to PendingImport (emulator choice). The AWS managed keys cannot be disabled or deleted:
+  their key policy does not let the account do it, so the answer is AccessDeniedException (INFERRED). A customer
+  key's policy is not consulted for these operations (as in moto). DescribeKey (moto's) then shows ``KeyState``,
+  ``Enabled`` and, pending deletion, ``DeletionDate``.
+
 Every other KMS call is moto's, in the caller's account and region.
 """
 
@@ -33,6 +50,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,6 +191,11 @@ def handle(info: RequestInfo, caller_account: str) -> Response | None:
     own = reference is not None and (reference.account, reference.region) == (caller_account, info.region)
     if reference is not None and own and reference.alias is not None:
         ensure_managed_key(caller_account, info.region, reference.alias)
+    if info.operation == "CreateKey" and params.get("Origin") == "EXTERNAL":
+        metadata = moto_view.create_customer_key(caller_account, info.region, params, "PendingImport")
+        return json_response(200, {"KeyMetadata": metadata})
+    if info.operation in STATE_OPERATIONS:
+        return _change_state(info.operation, params, reference, caller_account, info.region)
     if info.operation == "GetKeyPolicy":
         return _get_key_policy(params, reference, caller_account, info.region)
     if info.operation == "DescribeKey" and reference is not None and not own:
@@ -196,29 +219,111 @@ def access_denied(caller_account: str, action: str, resource: str) -> Response:
     return json_error(400, "AccessDeniedException", message)
 
 
+_NULL_KEY_ID = json_error(
+    400,
+    "ValidationException",
+    "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null",
+)
+
+
+def _own_key(
+    reference: KeyReference | None, caller_account: str, region: str, action: str
+) -> moto_view.KmsKeyRecord | Response:
+    """The key a key id or key ARN names, for an operation that takes no alias and has no cross-account use
+    (GetKeyPolicy, the key-state operations); else the error KMS answers."""
+    if reference is None:
+        return _NULL_KEY_ID
+    if reference.alias is not None or not (reference.is_arn or _KEY_ID.fullmatch(reference.text)):
+        return json_error(400, "NotFoundException", f"Invalid keyId {reference.text}")
+    if reference.account != caller_account and reference.region == region:
+        return access_denied(caller_account, action, reference.arn())
+    if (reference.account, reference.region) != (caller_account, region):
+        return _not_found(reference)
+    key = resolve(reference)
+    return _not_found(reference) if key is None else key
+
+
 def _get_key_policy(
     params: dict[str, Any], reference: KeyReference | None, caller_account: str, region: str
 ) -> Response:
     if reference is None:
-        return json_error(
-            400,
-            "ValidationException",
-            "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be "
-            "null",
-        )
+        return _NULL_KEY_ID
     policy_name = params.get("PolicyName", "default")
     if policy_name != "default":
         return json_error(400, "NotFoundException", "No such policy exists")
-    if reference.alias is not None or not (reference.is_arn or _KEY_ID.fullmatch(reference.text)):
-        return json_error(400, "NotFoundException", f"Invalid keyId {reference.text}")
-    if reference.account != caller_account and reference.region == region:
-        return access_denied(caller_account, "kms:GetKeyPolicy", reference.arn())
-    if (reference.account, reference.region) != (caller_account, region):
-        return _not_found(reference)
-    key = resolve(reference)
-    if key is None:
-        return _not_found(reference)
+    key = _own_key(reference, caller_account, region, "kms:GetKeyPolicy")
+    if not isinstance(key, moto_view.KmsKeyRecord):
+        return key
     return json_response(200, {"Policy": key.policy, "PolicyName": "default"})
+
+
+# --- key state ------------------------------------------------------------------------------------------------------
+
+STATE_OPERATIONS = frozenset({"DisableKey", "EnableKey", "ScheduleKeyDeletion", "CancelKeyDeletion"})
+# The states each operation accepts a key in (KMS developer guide, key states); any other: KMSInvalidStateException.
+_ACCEPTED_STATES = {
+    "DisableKey": frozenset({"Enabled", "Disabled"}),
+    "EnableKey": frozenset({"Enabled", "Disabled"}),
+    "ScheduleKeyDeletion": frozenset({"Enabled", "Disabled", "PendingImport"}),
+    "CancelKeyDeletion": frozenset({"PendingDeletion"}),
+}
+_STATE_WORDS = {
+    "Enabled": "enabled",
+    "Disabled": "disabled",
+    "PendingDeletion": "pending deletion",
+    "PendingImport": "pending import",
+}
+PENDING_WINDOW_RANGE = (7, 30)
+DEFAULT_PENDING_WINDOW = 30
+
+
+def state_phrase(state: str) -> str:
+    """A KeyState as KMS's messages say it: "pending deletion", "pending import", "disabled"."""
+    return _STATE_WORDS.get(state, state)
+
+
+def _change_state(
+    operation: str, params: dict[str, Any], reference: KeyReference | None, caller_account: str, region: str
+) -> Response:
+    """DisableKey, EnableKey, ScheduleKeyDeletion and CancelKeyDeletion, by key id or key ARN (module docstring)."""
+    action = f"kms:{operation}"
+    key = _own_key(reference, caller_account, region, action)
+    if not isinstance(key, moto_view.KmsKeyRecord):
+        return key
+    if key.key_manager == "AWS" and not caller_may(caller_account, action, key):
+        return access_denied(caller_account, action, key.arn)
+    window = params.get("PendingWindowInDays", DEFAULT_PENDING_WINDOW)
+    if operation == "ScheduleKeyDeletion":
+        low, high = PENDING_WINDOW_RANGE
+        if isinstance(window, bool) or not isinstance(window, int) or not low <= window <= high:
+            return json_error(
+                400,
+                "ValidationException",
+                f"1 validation error detected: Value '{window}' at 'pendingWindowInDays' failed to satisfy "
+                f"constraint: Member must have value between {low} and {high}",
+            )
+    if key.state not in _ACCEPTED_STATES[operation]:
+        words = "not pending deletion" if operation == "CancelKeyDeletion" else state_phrase(key.state)
+        return json_error(400, "KMSInvalidStateException", f"{key.arn} is {words}.")
+    if operation == "DisableKey":
+        moto_view.set_kms_key_state(key.account, key.region, key.key_id, "Disabled")
+        return json_response(200, {})
+    if operation == "EnableKey":
+        moto_view.set_kms_key_state(key.account, key.region, key.key_id, "Enabled")
+        return json_response(200, {})
+    if operation == "CancelKeyDeletion":
+        # Back to Disabled (DOCUMENTED); a key that never got its material is pending import again (emulator).
+        moto_view.set_kms_key_state(key.account, key.region, key.key_id, _state_after_cancel(key))
+        return json_response(200, {"KeyId": key.arn})
+    deletion = round(time.time() + window * 86400, 3)
+    moto_view.set_kms_key_state(key.account, key.region, key.key_id, "PendingDeletion", deletion)
+    return json_response(
+        200, {"KeyId": key.arn, "DeletionDate": deletion, "KeyState": "PendingDeletion", "PendingWindowInDays": window}
+    )
+
+
+def _state_after_cancel(key: moto_view.KmsKeyRecord) -> str:
+    return "PendingImport" if key.origin == "EXTERNAL" else "Disabled"
 
 
 def _describe_elsewhere(reference: KeyReference, caller_account: str, region: str) -> Response:

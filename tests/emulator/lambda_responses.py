@@ -18,6 +18,10 @@ through unchanged).
   destinations (``destination_access``). The target's KMS key is not checked: a dead-letter queue on an encrypted
   queue is accepted and loses the records at delivery (aws-cdk issue #33153, C19). A target that is not an SQS or
   SNS ARN is refused with InvalidParameterValueException (the emulator's text; AWS's is not recorded).
+- ``Concurrency`` in GetFunction (C20): moto leaves it out when the reserved concurrency is 0 (it tests the value
+  for truth) and when a qualifier is given. AWS returns ``{"ReservedConcurrentExecutions": N}`` whenever reserved
+  concurrency is set, 0 included (DOCUMENTED); here it is sent for every qualifier, since reserved concurrency is
+  the function's (INFERRED), and left out when none is set.
 """
 
 from __future__ import annotations
@@ -101,6 +105,7 @@ def correct(info: RequestInfo, account: str, response: Response) -> Response:
         payload = _policy_document(payload, "Statement")
     elif info.operation == "GetFunction" and isinstance(payload.get("Configuration"), dict):
         payload["Configuration"] = with_dead_letter(payload["Configuration"])
+        payload = with_concurrency(payload)
     elif info.operation == "ListVersionsByFunction" and isinstance(payload.get("Versions"), list):
         payload["Versions"] = [with_dead_letter(version) for version in payload["Versions"]]
     else:
@@ -138,6 +143,21 @@ def with_dead_letter(configuration: Any) -> Any:
     if dead_letter:
         configuration["DeadLetterConfig"] = {"TargetArn": dead_letter}
     return configuration
+
+
+def with_concurrency(payload: dict[str, Any]) -> dict[str, Any]:
+    """GetFunction's answer with ``Concurrency`` as AWS sends it: the function's reserved concurrency, 0 included,
+    for any qualifier; no ``Concurrency`` when none is reserved."""
+    arn = payload["Configuration"].get("FunctionArn")
+    target = moto_view.lambda_destination(arn) if isinstance(arn, str) else None
+    payload = {key: value for key, value in payload.items() if key != "Concurrency"}
+    if target is None:
+        return payload
+    account, region, name, _qualifier = target
+    reserved = moto_view.reserved_concurrency(account, region, name)
+    if reserved is not None:
+        payload["Concurrency"] = {"ReservedConcurrentExecutions": reserved}
+    return payload
 
 
 # --- function policies --------------------------------------------------------------------------------------------

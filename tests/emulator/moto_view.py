@@ -10,10 +10,13 @@ module-level ``BackendDict`` objects; the attribute names below (``_lambdas._fun
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -196,6 +199,9 @@ class RoleRecord:
     account: str
     inline_policies: tuple[tuple[str, str], ...]
     managed_policies: tuple[tuple[str, str], ...]  # the default version of every attached managed policy
+    # The permissions boundary (its policy's name and default version), None when the role has none. A boundary whose
+    # policy cannot be found has an empty document: it allows nothing.
+    permissions_boundary: tuple[str, str] | None = None
 
     @property
     def identity_policies(self) -> tuple[tuple[str, str], ...]:
@@ -222,8 +228,44 @@ def get_role(arn: str) -> RoleRecord | None:
                 managed_policies=tuple(
                     (policy.name, _default_document(policy)) for policy in role.managed_policies.values()
                 ),
+                permissions_boundary=_boundary(backend, getattr(role, "permissions_boundary_arn", None)),
             )
     return None
+
+
+def _boundary(backend: Any, policy_arn: Any) -> tuple[str, str] | None:
+    """(name, default document) of the managed policy a role has as its permissions boundary, if it has one."""
+    if not isinstance(policy_arn, str) or not policy_arn:
+        return None
+    name = policy_arn.rsplit("/", 1)[-1]
+    policy = backend.managed_policies.get(policy_arn)
+    if policy is not None:
+        return policy.name, _default_document(policy)
+    return name, _aws_managed_document(policy_arn) or ""
+
+
+_AWS_MANAGED_ARN = re.compile(r"arn:[^:]+:iam::aws:policy(?P<path>/(?:.*/)?)(?P<name>[^/]+)")
+
+
+def _aws_managed_document(policy_arn: str) -> str | None:
+    """The document of an AWS managed policy from moto's copy of them. moto's IAM backends hold none unless
+    MOTO_IAM_LOAD_MANAGED_POLICIES is set, but a boundary may name one (PutRolePermissionsBoundary checks the ARN's
+    form only)."""
+    match = _AWS_MANAGED_ARN.fullmatch(policy_arn)
+    if match is None:
+        return None
+    entry = _aws_managed_policies().get(match["name"])
+    if not isinstance(entry, dict) or entry.get("Path", "/") != match["path"]:
+        return None
+    return _text(entry.get("Document"))
+
+
+@functools.cache
+def _aws_managed_policies() -> dict[str, Any]:
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    data = json.loads(aws_managed_policies_data)
+    return data if isinstance(data, dict) else {}
 
 
 def role_name_from_arn(arn: str) -> str | None:
@@ -284,6 +326,17 @@ def set_dead_letter_target(account: str, region: str, name: str, target: str | N
     function = _function_object(account, region, name, version)
     if function is not None:
         setattr(function, _DEAD_LETTER, target or None)
+
+
+def reserved_concurrency(account: str, region: str, name: str) -> int | None:
+    """The function's reserved concurrency (PutFunctionConcurrency; 0 included), None when it has none. moto keeps it
+    on $LATEST's object; it is the function's, whatever the qualifier."""
+    function = _function_object(account, region, name, LATEST)
+    value = getattr(function, "reserved_concurrency", None)
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def latest_version_number(account: str, region: str, name: str) -> str | None:
@@ -421,10 +474,14 @@ class KmsKeyRecord:
     region: str
     policy: str
     key_manager: str  # CUSTOMER or AWS
+    state: str = "Enabled"  # KeyState: Enabled, Disabled, PendingDeletion or PendingImport
+    origin: str = "AWS_KMS"  # AWS_KMS, or EXTERNAL for a key whose material is imported
 
 
 def _kms_record(key: Any, account: str, region: str) -> KmsKeyRecord:
-    return KmsKeyRecord(key.id, key.arn, account, region, _text(key.policy), key.key_manager)
+    return KmsKeyRecord(
+        key.id, key.arn, account, region, _text(key.policy), key.key_manager, str(key.key_state), str(key.origin)
+    )
 
 
 def kms_key(account: str, region: str, key_id: str | None = None, alias: str | None = None) -> KmsKeyRecord | None:
@@ -450,6 +507,49 @@ def kms_key_metadata(account: str, region: str, key_id: str) -> dict[str, Any] |
         return None
     metadata = key.to_dict()["KeyMetadata"]
     return {name: value for name, value in metadata.items() if value is not None}
+
+
+def create_customer_key(
+    account: str,
+    region: str,
+    params: dict[str, Any],
+    state: str,
+) -> dict[str, Any]:
+    """CreateKey as moto makes it (policy, usage, spec, description, tags, multi-region, origin from the request's
+    parameters), the new key then put in ``state``; returns its KeyMetadata."""
+    from moto.kms.models import kms_backends
+
+    backend = kms_backends[account][region]
+    key = backend.create_key(
+        params.get("Policy"),
+        str(params.get("KeyUsage") or "ENCRYPT_DECRYPT"),
+        str(params.get("KeySpec") or params.get("CustomerMasterKeySpec") or ""),
+        str(params.get("Description") or ""),
+        params.get("Tags"),
+        bool(params.get("MultiRegion")),
+        str(params.get("Origin") or "AWS_KMS"),
+    )
+    set_kms_key_state(account, region, key.id, state)
+    metadata = kms_key_metadata(account, region, key.id)
+    return metadata or {}
+
+
+def set_kms_key_state(account: str, region: str, key_id: str, state: str, deletion_date: float | None = None) -> None:
+    """Put a key of this account and region in a KeyState; ``Enabled`` follows it and ``deletion_date`` (epoch
+    seconds) is kept for PendingDeletion only, as DescribeKey shows them."""
+    from moto.kms.models import kms_backends
+
+    backend = _backend(kms_backends, account, region)
+    key = backend.keys.get(key_id) if backend is not None else None
+    if key is None:
+        return
+    key.key_state = state
+    key.enabled = state == "Enabled"
+    key.deletion_date = (
+        datetime.fromtimestamp(deletion_date, tz=timezone.utc).replace(tzinfo=None)
+        if state == "PendingDeletion" and deletion_date is not None
+        else None
+    )
 
 
 def create_aws_managed_key(account: str, region: str, alias: str, policy: str, description: str) -> KmsKeyRecord:

@@ -22,6 +22,11 @@ queue is the queue of the key the role may not use. On real AWS a KMS key costs 
 ``create_encrypted_queue``, ``create_encrypted_topic``, ``create_fifo_queue``, ``grant``, ``create_function`` with
 ``dead_letter_target``) can be used one by one.
 
+For a messy estate (never part of ``create``): ``delete_role``/``delete_function_role`` (a function whose execution
+role is gone), ``disable_key``, ``schedule_key_deletion``, ``create_pending_import_key``,
+``delete_alias_leaving_config`` (a config left on a deleted alias), ``set_reserved_concurrency`` (0 switches a
+function off) and ``put_fifo_destination_config`` (a FIFO queue written as a destination, as another tool would).
+
 Credentials come from the usual boto3 chain. For an endpoint on 127.0.0.1/localhost without configured
 credentials, dummy ones are used (the emulator accepts any).
 """
@@ -442,6 +447,118 @@ def _delete_key(clients: Clients, alias: str) -> None:
     key_id = clients.kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"]
     clients.kms.delete_alias(AliasName=alias)
     clients.kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+
+
+# --- a messy estate: what old accounts hold (each piece on its own; none is part of create) -----------------------
+
+
+def delete_role(clients: Clients, role_name: str) -> bool:
+    """Delete a role the way IAM requires (inline policies deleted, managed policies detached first), leaving every
+    function that runs as it naming a role that no longer exists. False if the role was already gone."""
+    return _ignore_missing(lambda: _delete_role(clients, role_name))
+
+
+def delete_function_role(clients: Clients, function_name: str) -> str:
+    """Delete the execution role of a function ($LATEST's); returns the role ARN the function still names."""
+    role_arn = str(clients.awslambda.get_function(FunctionName=function_name)["Configuration"]["Role"])
+    delete_role(clients, role_arn.rsplit("/", 1)[-1])
+    return role_arn
+
+
+def _key_metadata(clients: Clients, key: str) -> dict[str, Any]:
+    metadata: dict[str, Any] = clients.kms.describe_key(KeyId=key)["KeyMetadata"]
+    return metadata
+
+
+def disable_key(clients: Clients, key: str) -> dict[str, str]:
+    """Disable a KMS key (key id, key ARN, alias name or alias ARN); returns its id, ARN and new state."""
+    metadata = _key_metadata(clients, key)
+    clients.kms.disable_key(KeyId=metadata["Arn"])
+    return {
+        "id": metadata["KeyId"],
+        "arn": metadata["Arn"],
+        "state": _key_metadata(clients, metadata["Arn"])["KeyState"],
+    }
+
+
+def schedule_key_deletion(clients: Clients, key: str, days: int = 7) -> dict[str, str]:
+    """Schedule a KMS key's deletion in ``days`` (7 to 30); returns its id, ARN, new state and deletion date (ISO)."""
+    metadata = _key_metadata(clients, key)
+    answer = clients.kms.schedule_key_deletion(KeyId=metadata["Arn"], PendingWindowInDays=days)
+    return {
+        "id": metadata["KeyId"],
+        "arn": metadata["Arn"],
+        "state": answer["KeyState"],
+        "deletion_date": answer["DeletionDate"].isoformat(),
+    }
+
+
+def create_pending_import_key(clients: Clients, alias: str) -> dict[str, str]:
+    """A key for imported key material that never got any (``Origin=EXTERNAL``: state PendingImport), with this
+    alias; found by its alias when it exists."""
+    try:
+        metadata = _key_metadata(clients, alias)
+    except ClientError as error:
+        if _code(error) != "NotFoundException":
+            raise
+        metadata = clients.kms.create_key(Origin="EXTERNAL", Description=f"test fixture {alias}")["KeyMetadata"]
+        clients.kms.create_alias(AliasName=alias, TargetKeyId=metadata["KeyId"])
+    return {"alias": alias, "id": metadata["KeyId"], "arn": metadata["Arn"], "state": metadata["KeyState"]}
+
+
+def delete_alias_leaving_config(
+    clients: Clients, function_name: str, alias: str = ALIAS_NAME, maximum_retry_attempts: int = 0
+) -> dict[str, str]:
+    """Give the alias an event invoke config (if it has none: ``MaximumRetryAttempts``), then delete the alias.
+    Lambda keeps the config: it stays listed, and can only be deleted. Returns the function, the qualifier and the
+    config's FunctionArn."""
+    client = clients.awslambda
+    try:
+        config = client.get_function_event_invoke_config(FunctionName=function_name, Qualifier=alias)
+    except ClientError as error:
+        if _code(error) != "ResourceNotFoundException":
+            raise
+        config = client.put_function_event_invoke_config(
+            FunctionName=function_name, Qualifier=alias, MaximumRetryAttempts=maximum_retry_attempts
+        )
+    client.delete_alias(FunctionName=function_name, Name=alias)
+    return {"function": function_name, "qualifier": alias, "function_arn": config["FunctionArn"]}
+
+
+def set_reserved_concurrency(clients: Clients, function_name: str, reserved: int = 0) -> dict[str, int]:
+    """Reserve this much concurrency for the function; 0 switches it off (asynchronous events then go straight to a
+    failure route, or are dropped)."""
+    answer = clients.awslambda.put_function_concurrency(
+        FunctionName=function_name, ReservedConcurrentExecutions=reserved
+    )
+    return {"reserved_concurrent_executions": answer["ReservedConcurrentExecutions"]}
+
+
+def put_fifo_destination_config(
+    clients: Clients,
+    function_name: str,
+    queue_name: str,
+    qualifier: str = "$LATEST",
+    half: str = "OnFailure",
+) -> dict[str, Any]:
+    """What another tool leaves behind: a FIFO queue (``queue_name`` must end in .fifo) as a destination, written
+    straight through the API. Lambda accepts FIFO queues when the config is written and fails at delivery. The
+    function's role (of ``qualifier``) is granted ``sqs:SendMessage`` on the queue first (inline policy
+    ``fifo-destination``), since the write checks that. Returns the queue and the config as Put answered it."""
+    client = clients.awslambda
+    queue = create_fifo_queue(clients, queue_name)
+    role_arn = client.get_function(FunctionName=function_name, Qualifier=qualifier)["Configuration"]["Role"]
+    grant(
+        clients,
+        role_arn.rsplit("/", 1)[-1],
+        "fifo-destination",
+        [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queue["arn"]}],
+    )
+    config = client.put_function_event_invoke_config(
+        FunctionName=function_name, Qualifier=qualifier, DestinationConfig={half: {"Destination": queue["arn"]}}
+    )
+    config.pop("ResponseMetadata", None)
+    return {"queue": queue, "config": config}
 
 
 # --- delete -------------------------------------------------------------------------------------------------------

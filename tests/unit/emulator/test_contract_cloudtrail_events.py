@@ -2,7 +2,7 @@
 config write, on the named queue, with the caller as actor; nothing for failed calls or reads; off by default.
 
 The envelope is also read back through the collection's EDA event source (its ``normalise``), so the emulator and
-the source agree on one shape: docs/aws-behaviour.md, C20."""
+the source agree on one shape: docs/aws-behaviour.md, C26."""
 
 from __future__ import annotations
 

@@ -333,7 +333,11 @@ def test_c19_put_accepts_an_encrypted_queue_whose_key_the_role_may_not_use(world
         FunctionName=name, DestinationConfig={"OnSuccess": {"Destination": queue["arn"]}}
     )
     assert updated["DestinationConfig"]["OnSuccess"] == {"Destination": queue["arn"]}
-    assert delivery_check(world, role, queue["arn"]) == {"action": "kms:GenerateDataKey", "resource": key["arn"]}
+    assert delivery_check(world, role, queue["arn"]) == {
+        "action": "kms:GenerateDataKey",
+        "resource": key["arn"],
+        "error": "KMS.AccessDeniedException",
+    }
 
 
 def test_c19_put_still_checks_the_destination_permission_of_an_encrypted_queue(world: World) -> None:
@@ -354,8 +358,17 @@ def test_c19_default_key_policy_delegates_to_iam_so_the_role_needs_both_kms_acti
     none = world.new_role("c19-delegated-none", send)
     encrypt_only = world.new_role("c19-delegated-half", send, allow("kms:GenerateDataKey", key["arn"]))
     both = world.new_role("c19-delegated-both", send, allow(["kms:GenerateDataKey", "kms:Decrypt"], key["arn"]))
-    assert delivery_check(world, none, queue["arn"]) == {"action": "kms:GenerateDataKey", "resource": key["arn"]}
-    assert delivery_check(world, encrypt_only, queue["arn"]) == {"action": "kms:Decrypt", "resource": key["arn"]}
+    denied = "KMS.AccessDeniedException"
+    assert delivery_check(world, none, queue["arn"]) == {
+        "action": "kms:GenerateDataKey",
+        "resource": key["arn"],
+        "error": denied,
+    }
+    assert delivery_check(world, encrypt_only, queue["arn"]) == {
+        "action": "kms:Decrypt",
+        "resource": key["arn"],
+        "error": denied,
+    }
     assert delivery_check(world, both, queue["arn"]) is None
 
 
@@ -363,7 +376,11 @@ def test_c19_a_key_policy_that_does_not_allow_the_role_wins_over_its_iam_policy(
     key = key_with_policy(world, "alias/c19-locked", fixtures.admin_only_key_policy(ACCOUNT))
     queue = queue_with_key(world, "c19-locked", key["id"])
     role = world.new_role("c19-locked-role", allow("sqs:SendMessage", queue["arn"]), allow("kms:*", "*"))
-    assert delivery_check(world, role, queue["arn"]) == {"action": "kms:GenerateDataKey", "resource": key["arn"]}
+    assert delivery_check(world, role, queue["arn"]) == {
+        "action": "kms:GenerateDataKey",
+        "resource": key["arn"],
+        "error": "KMS.AccessDeniedException",
+    }
 
 
 def test_c19_a_key_policy_naming_the_role_is_enough_without_iam(world: World) -> None:
@@ -383,7 +400,11 @@ def test_c19_a_key_policy_naming_the_role_is_enough_without_iam(world: World) ->
     assert delivery_check(world, role, topic["arn"]) is None
     policy["Statement"].append({"Effect": "Deny", "Principal": {"AWS": role}, "Action": "kms:Decrypt", "Resource": "*"})
     kms(world).put_key_policy(KeyId=key["id"], PolicyName="default", Policy=json.dumps(policy))
-    assert delivery_check(world, role, topic["arn"]) == {"action": "kms:Decrypt", "resource": key["arn"]}
+    assert delivery_check(world, role, topic["arn"]) == {
+        "action": "kms:Decrypt",
+        "resource": key["arn"],
+        "error": "KMSAccessDenied",
+    }
 
 
 def test_c19_the_aws_managed_key_serves_the_accounts_roles_through_the_service_without_iam(world: World) -> None:
@@ -424,7 +445,11 @@ def test_c19_a_queue_on_the_aws_managed_key_cannot_be_used_from_another_account(
     document = json.dumps({"Version": "2012-10-17", "Statement": statements})
     iam.put_role_policy(RoleName="c19-outsider", PolicyName="send", PolicyDocument=document)
     managed = kms(world).describe_key(KeyId="alias/aws/sqs")["KeyMetadata"]["Arn"]
-    assert delivery_check(world, role_arn, queue["arn"]) == {"action": "kms:GenerateDataKey", "resource": managed}
+    assert delivery_check(world, role_arn, queue["arn"]) == {
+        "action": "kms:GenerateDataKey",
+        "resource": managed,
+        "error": "KMS.AccessDeniedException",
+    }
     assert delivery_check(world, role_arn, customer["arn"]) is None
 
 
@@ -434,6 +459,7 @@ def test_c19_a_queue_whose_key_is_gone_cannot_be_delivered_to(world: World) -> N
     assert delivery_check(world, role, queue["arn"]) == {
         "action": "kms:GenerateDataKey",
         "resource": f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/c19-never-made",
+        "error": "KMS.NotFoundException",
     }
 
 

@@ -262,7 +262,8 @@ def test_resource_policy_without_caller_arn_is_invalid_input(iam: Any, role: str
                 {"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["1.2.3.4"], "ContextKeyType": "ip"}
             ]
         },
-        {"PermissionsBoundaryPolicyInputList": [policy_document(allow("*", "*"))]},
+        {"PermissionsBoundaryPolicyInputList": [policy_document(allow("*", "*"))] * 2},
+        {"PermissionsBoundaryPolicyInputList": ["not json"]},
     ],
 )
 def test_emulator_choice_unreadable_or_unsupported_parameters_are_invalid_input(

@@ -11,6 +11,7 @@ from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import ID
 from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import RESOURCE_POLICY
 from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import AccessRequest
 from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import Decision
+from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import Evaluation
 from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import Policy
 from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import PolicyError
 from ansible_collections.cloudops.aws_lambda.tests.emulator.iam_policy import Position
@@ -184,6 +185,87 @@ def test_same_account_needs_either_and_cross_account_needs_both(
 def test_unknown_owner_counts_as_the_principals_account() -> None:
     grant = resource_policy(statement(Principal="*", Action="s3:PutObject", Resource="arn:aws:s3:::b/*"))
     assert decide([], [grant], action="s3:PutObject", resource="arn:aws:s3:::b/*", owner=None) is ALLOW
+
+
+# --- permissions boundaries (docs/aws-behaviour.md C24) -----------------------------------------------------------
+
+SEND = statement(Action="sqs:SendMessage", Resource="*")
+NAMES_ROLE = statement(Principal={"AWS": ROLE.arn}, Action="sqs:SendMessage", Resource="*")
+
+
+def bounded(
+    identity_statements: list[dict[str, Any]],
+    boundary_statements: list[dict[str, Any]] | None,
+    resource_statements: list[dict[str, Any]] | None = None,
+    cross_account: bool = False,
+) -> Evaluation:
+    identities = [identity(*identity_statements)] if identity_statements else []
+    resources = [resource_policy(*resource_statements)] if resource_statements else []
+    boundary = None if boundary_statements is None else [identity(*boundary_statements, name="boundary")]
+    target, owner = (OTHER_QUEUE, OTHER) if cross_account else (QUEUE, ACCOUNT)
+    return evaluate(identities, resources, AccessRequest(ROLE, "sqs:SendMessage", target, owner), boundary)
+
+
+@pytest.mark.parametrize(
+    ("identity_statements", "boundary_statements", "expected", "boundary_decision"),
+    [
+        ([SEND], None, ALLOW, None),  # no boundary: identity policies alone
+        ([SEND], [SEND], ALLOW, ALLOW),  # both allow
+        ([SEND], [statement(Action="sqs:*", Resource="*")], ALLOW, ALLOW),
+        ([SEND], [statement(Action="logs:*", Resource="*")], IMPLICIT, IMPLICIT),  # the boundary does not cover it
+        ([SEND], [statement(Action="sqs:SendMessage", Resource=OTHER_QUEUE)], IMPLICIT, IMPLICIT),
+        ([SEND], [], IMPLICIT, IMPLICIT),  # a boundary that allows nothing
+        ([], [SEND], IMPLICIT, ALLOW),  # a boundary grants nothing by itself
+        (
+            [SEND],
+            [statement(Action="*", Resource="*"), statement("Deny", Action="sqs:*", Resource="*")],
+            EXPLICIT,
+            EXPLICIT,
+        ),
+        ([SEND, statement("Deny", Action="sqs:SendMessage", Resource="*")], [SEND], EXPLICIT, ALLOW),
+    ],
+)
+def test_c24_a_boundary_caps_identity_grants(
+    identity_statements: list[dict[str, Any]],
+    boundary_statements: list[dict[str, Any]] | None,
+    expected: Decision,
+    boundary_decision: Decision | None,
+) -> None:
+    evaluation = bounded(identity_statements, boundary_statements)
+    assert (evaluation.decision, evaluation.boundary_decision) == (expected, boundary_decision)
+
+
+@pytest.mark.parametrize(
+    ("boundary_statements", "same_account", "cross_account"),
+    [
+        (None, ALLOW, ALLOW),
+        ([SEND], ALLOW, ALLOW),
+        ([statement(Action="logs:*", Resource="*")], IMPLICIT, IMPLICIT),
+    ],
+)
+def test_c24_a_resource_policy_naming_the_role_cannot_grant_past_the_boundary(
+    boundary_statements: list[dict[str, Any]] | None, same_account: Decision, cross_account: Decision
+) -> None:
+    """DOCUMENTED for a role ARN principal; the identity policy is needed across accounts anyway."""
+    assert bounded([], boundary_statements, [NAMES_ROLE]).decision is same_account
+    assert bounded([SEND], boundary_statements, [NAMES_ROLE], cross_account=True).decision is cross_account
+
+
+def test_emulator_choice_no_resource_policy_principal_escapes_the_boundary() -> None:
+    everyone = statement(Principal="*", Action="sqs:SendMessage", Resource="*")
+    account = statement(Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, Action="sqs:SendMessage", Resource="*")
+    for grant in (everyone, account):
+        assert bounded([], None, [grant]).decision is ALLOW
+        assert bounded([], [statement(Action="logs:*", Resource="*")], [grant]).decision is IMPLICIT
+
+
+def test_c24_boundary_statements_are_listed_when_they_apply() -> None:
+    evaluation = bounded([SEND], [SEND])
+    assert [(m.policy.policy_id, m.statement.effect) for m in evaluation.matched] == [
+        ("inline", "Allow"),
+        ("boundary", "Allow"),
+    ]
+    assert bounded([SEND], [statement(Action="logs:*", Resource="*")]).matched == ()
 
 
 # --- what is left out errs towards refusing -----------------------------------------------------------------------

@@ -156,3 +156,24 @@ def test_without_a_context_conditions_still_err_towards_refusing() -> None:
     known = (("aws:sourceaccount", OTHER),)
     request = AccessRequest(ROLE, "sqs:SendMessage", queue, ACCOUNT, known)
     assert evaluate([deny], [], request).decision is ALLOW  # the Deny's condition is known not to hold
+
+
+# --- a permissions boundary caps key use too (docs/aws-behaviour.md C24) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("boundary_statements", "expected"),
+    [
+        (None, ALLOW),
+        ([grant(action="kms:GenerateDataKey")], ALLOW),
+        ([grant(action="sqs:*")], IMPLICIT),  # even a key policy that names the role cannot grant past it
+        ([grant(action="*"), grant(action="kms:GenerateDataKey", effect="Deny")], EXPLICIT),
+    ],
+)
+def test_c24_key_use_within_the_roles_boundary(
+    boundary_statements: list[dict[str, Any]] | None, expected: Decision
+) -> None:
+    key_policy = [policy(RESOURCE_POLICY, grant({"AWS": ROLE.arn}, "kms:GenerateDataKey"))]
+    boundary = None if boundary_statements is None else [policy(IDENTITY_POLICY, *boundary_statements)]
+    request = AccessRequest(ROLE, "kms:GenerateDataKey", KEY, ACCOUNT, VIA_SQS)
+    assert evaluate_key_use([], key_policy, request, boundary).decision is expected

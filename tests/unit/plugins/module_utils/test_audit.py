@@ -91,14 +91,24 @@ def test_each_outcome_on_each_half(aws, half, outcome):
     audit = Audit(aws, warnings.append)
     assert audit.identify([configured]) == [configured]
     [check] = audit.checks()[configured.key]
-    assert (check.half, check.destination.arn, check.outcome) == (half, destination, outcome)
-    found = findings(configured, [check])
+    assert (check.half, check.arn, check.outcome) == (half, destination, outcome)
+    found = [finding.to_result() for finding in findings(configured, [check])]
     if outcome == "ok":
         assert found == [] and warnings == []
     else:
-        assert found == [{"function_name": "fn", "qualifier": "$LATEST", **check_result(check)}]
+        result = check_result(check)
+        assert found == [
+            {
+                "function_name": "fn",
+                "qualifier": "$LATEST",
+                "about": half,
+                "destination": destination,
+                "outcome": outcome,
+                "message": f"fn:$LATEST: {result['message']}",
+            }
+        ]
         assert found[0]["message"].startswith(
-            "The function's dead-letter target" if half == "dead_letter" else f"The {half} destination"
+            "fn:$LATEST: The function's dead-letter target" if half == "dead_letter" else f"fn:$LATEST: The {half}"
         )
         assert (len(warnings) == 1) == (outcome == "unverified")
 

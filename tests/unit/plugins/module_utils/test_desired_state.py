@@ -23,10 +23,10 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import plan_function
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import summarize
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.desired_state import summary_message
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATE
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import DELETE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import REMOVED
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import UPDATED
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import UPDATE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import ParameterError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings
@@ -87,7 +87,13 @@ def expanded(state, items, scope=None, listed=tuple(NAMES)):
             "between 0 and 2",
             id="range-names-the-entry",
         ),
-        pytest.param(MERGED, [entry("a", on_failure=QUEUE + ".fifo")], "config[0].on_failure", "FIFO", id="fifo"),
+        pytest.param(
+            MERGED,
+            [entry("a", on_failure=QUEUE.replace("sqs", "events"))],
+            "config[0].on_failure",
+            "event bus",
+            id="kind",
+        ),
         pytest.param(MERGED, [entry("a", qualifier="bad qual")], "config[0].qualifier", "qualifier", id="qualifier"),
         pytest.param(
             MERGED, [entry("o-*", qualifier="bad qual")], "config[0].qualifier", "qualifier", id="glob-qualifier"
@@ -418,16 +424,16 @@ def plan(state, desired_items, current, delete_unlisted=False, scope=None):
 
 def test_merged_sets_what_is_named_and_keeps_the_rest():
     current = [config("fn", retries=2, age=600), config("fn", "live", retries=0)]
-    assert plan(MERGED, [entry("fn", maximum_retry_attempts=1)], current) == [(UPDATED, LATEST, Settings(1, 600))]
+    assert plan(MERGED, [entry("fn", maximum_retry_attempts=1)], current) == [(UPDATE, LATEST, Settings(1, 600))]
     assert plan(MERGED, [entry("fn", maximum_retry_attempts=2)], current) == []
     assert plan(MERGED, [entry("fn", qualifier="1", on_failure=QUEUE)], current) == [
-        (CREATED, "1", Settings(on_failure=QUEUE))
+        (CREATE, "1", Settings(on_failure=QUEUE))
     ]
 
 
 def test_replaced_makes_it_exactly_what_is_named():
     current = [config("fn", retries=2, age=600, on_failure=QUEUE)]
-    assert plan(REPLACED, [entry("fn", maximum_retry_attempts=2)], current) == [(UPDATED, LATEST, Settings(2))]
+    assert plan(REPLACED, [entry("fn", maximum_retry_attempts=2)], current) == [(UPDATE, LATEST, Settings(2))]
     assert (
         plan(
             REPLACED,
@@ -441,18 +447,18 @@ def test_replaced_makes_it_exactly_what_is_named():
 def test_overridden_also_deletes_what_no_entry_names():
     current = [config("fn", retries=1), config("fn", "live", retries=0), config("fn", "1", on_success=TOPIC)]
     assert plan(OVERRIDDEN, [entry("fn", maximum_retry_attempts=1)], current) == [
-        (REMOVED, "1", None),
-        (REMOVED, "live", None),
+        (DELETE, "1", None),
+        (DELETE, "live", None),
     ]
 
 
 def test_deleted_removes_the_listed_configs_or_everything_in_scope():
     current = [config("fn"), config("fn", "live")]
-    assert plan(DELETED, [entry("fn", qualifier="live")], current) == [(REMOVED, "live", None)]
+    assert plan(DELETED, [entry("fn", qualifier="live")], current) == [(DELETE, "live", None)]
     assert plan(DELETED, [entry("fn", qualifier="2")], current) == []  # nothing to delete is not an error
     assert plan(DELETED, [], current, delete_unlisted=True, scope=["fn"]) == [
-        (REMOVED, LATEST, None),
-        (REMOVED, "live", None),
+        (DELETE, LATEST, None),
+        (DELETE, "live", None),
     ]
 
 
@@ -471,7 +477,7 @@ def test_merged_entry_that_names_no_setting_changes_nothing(items):
     current = [config("fn", retries=1), config("fn", "live", age=600)]
     assert plan(MERGED, items, current) == []
     assert plan(MERGED, [entry("fn", qualifier="2")], current) == []
-    assert plan(MERGED, items, []) == ([] if len(items) == 1 else [(CREATED, LATEST, Settings(1))])
+    assert plan(MERGED, items, []) == ([] if len(items) == 1 else [(CREATE, LATEST, Settings(1))])
 
 
 def test_a_missing_function_has_nothing_to_delete_or_gather():
@@ -528,21 +534,21 @@ COUNTS = ("created", "updated", "deleted", "failed", "unchanged")
 @pytest.mark.parametrize(
     ("state", "desired", "read", "changes", "failed", "delete_unlisted", "expected"),
     [
-        pytest.param(MERGED, [A, A_LIVE], [A, A_LIVE, B], [(A, CREATED)], [], False, (1, 0, 0, 0, 1), id="merged"),
+        pytest.param(MERGED, [A, A_LIVE], [A, A_LIVE, B], [(A, CREATE)], [], False, (1, 0, 0, 0, 1), id="merged"),
         pytest.param(
             OVERRIDDEN,
             [A],
             [A, A_LIVE, B],
-            [(A, UPDATED), (A_LIVE, REMOVED)],
+            [(A, UPDATE), (A_LIVE, DELETE)],
             [],
             False,
             (0, 1, 1, 0, 1),
             id="overridden-holds-everything-read",
         ),
-        pytest.param(DELETED, [], [A, A_LIVE], [(A, REMOVED), (A_LIVE, REMOVED)], [], True, (0, 0, 2, 0, 0), id="all"),
-        pytest.param(DELETED, [A, A_2], [A, A_LIVE], [(A, REMOVED)], [], False, (0, 0, 1, 0, 1), id="deleted-listed"),
+        pytest.param(DELETED, [], [A, A_LIVE], [(A, DELETE), (A_LIVE, DELETE)], [], True, (0, 0, 2, 0, 0), id="all"),
+        pytest.param(DELETED, [A, A_2], [A, A_LIVE], [(A, DELETE)], [], False, (0, 0, 1, 0, 1), id="deleted-listed"),
         pytest.param(GATHERED, [], [A, A_LIVE, B], [], [], False, (0, 0, 0, 0, 3), id="gathered"),
-        pytest.param(MERGED, [A, B], [A], [(A, CREATED)], [B], False, (1, 0, 0, 1, 0), id="failed"),
+        pytest.param(MERGED, [A, B], [A], [(A, CREATE)], [B], False, (1, 0, 0, 1, 0), id="failed"),
         pytest.param(OVERRIDDEN, [], [A], [], [("b", "*")], False, (0, 0, 0, 1, 1), id="function-failed"),
     ],
 )
@@ -569,3 +575,13 @@ def test_summary_counts_every_config_the_task_holds_once(
 )
 def test_summary_message(state, counts, message):
     assert summary_message(state, dict(zip(COUNTS, counts, strict=True))) == message
+
+
+def test_a_config_counts_once_in_the_summary_whatever_else_is_said_of_it():
+    """A changed config is not also unchanged, and a config both failed and changed (a whole function's failure
+    reported beside a change made before it) counts as changed only: every config counts once."""
+    a, b = ("fn", LATEST), ("fn", "live")
+    counts = summarize(MERGED, [a, b], [], [(a, CREATE)], [], delete_unlisted=False)
+    assert (counts["created"], counts["unchanged"], counts["failed"]) == (1, 1, 0)
+    counts = summarize(MERGED, [a, b], [], [(a, CREATE)], [a], delete_unlisted=False)
+    assert (counts["created"], counts["unchanged"], counts["failed"]) == (1, 1, 0)

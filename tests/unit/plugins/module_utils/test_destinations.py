@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DEAD_LETTER
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import DEAD_LETTER
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import EVENT_BUS
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import KINDS
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import LAMBDA_FUNCTION
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import S3_BUCKET
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import SNS_TOPIC
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import SQS_QUEUE
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import Destination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import NotADestination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import destination_for
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import parse_destination
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DENIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import MISSING
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import OK
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNSUPPORTED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNVERIFIED
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Destination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Answer
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DestinationCheck
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import Finding
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import KmsKey
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import destination_named_in
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import parse_destination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import key_answer
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import refusal_message
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import required_permissions
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_check
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import unsupported_reason
 
@@ -33,11 +42,15 @@ BUCKET = "arn:aws:s3:::failed-events"
 @pytest.mark.parametrize(
     ("arn", "expected"),
     [
-        pytest.param(QUEUE, Destination(QUEUE, "sqs", REGION, ACCOUNT, "failures"), id="sqs"),
-        pytest.param(TOPIC, Destination(TOPIC, "sns", REGION, ACCOUNT, "done"), id="sns"),
-        pytest.param(FUNCTION, Destination(FUNCTION, "lambda", REGION, ACCOUNT, "sink:live"), id="lambda-qualified"),
-        pytest.param(BUS, Destination(BUS, "events", REGION, ACCOUNT, "orders"), id="events"),
-        pytest.param(BUCKET, Destination(BUCKET, "s3", None, None, "failed-events"), id="s3-no-region-or-account"),
+        pytest.param(QUEUE, Destination(QUEUE, SQS_QUEUE, "aws", REGION, ACCOUNT, "failures"), id="sqs"),
+        pytest.param(TOPIC, Destination(TOPIC, SNS_TOPIC, "aws", REGION, ACCOUNT, "done"), id="sns"),
+        pytest.param(
+            FUNCTION, Destination(FUNCTION, LAMBDA_FUNCTION, "aws", REGION, ACCOUNT, "sink:live"), id="lambda-qualified"
+        ),
+        pytest.param(BUS, Destination(BUS, EVENT_BUS, "aws", REGION, ACCOUNT, "orders"), id="events"),
+        pytest.param(
+            BUCKET, Destination(BUCKET, S3_BUCKET, "aws", None, None, "failed-events"), id="s3-no-region-or-account"
+        ),
     ],
 )
 def test_parse_destination(arn, expected):
@@ -56,12 +69,17 @@ def test_parse_destination(arn, expected):
 )
 def test_required_permissions_c11(arn, expected):
     """C11: the action Lambda performs to deliver a record, on the destination's ARN (S3: objects and bucket)."""
-    assert required_permissions(parse_destination(arn)) == expected
+    assert parse_destination(arn).permissions() == expected
 
 
 def check(exists, allowed, arn=QUEUE) -> DestinationCheck:
     return DestinationCheck(
-        "on_failure", parse_destination(arn), ROLE, Finding(exists, "exists-detail"), Finding(allowed, "allowed-detail")
+        "on_failure",
+        arn,
+        ROLE,
+        Answer(exists, "exists-detail"),
+        Answer(allowed, "allowed-detail"),
+        destination=parse_destination(arn),
     )
 
 
@@ -160,16 +178,42 @@ def test_the_other_destination_kinds_are_supported_where_lambda_delivers_to_them
         pytest.param("on_failure", f"{QUEUE}.fifo", "it is a FIFO queue", id="fifo-queue"),
         pytest.param("on_success", f"{TOPIC}.fifo", "it is a FIFO topic", id="fifo-topic"),
         pytest.param(DEAD_LETTER, f"{QUEUE}.fifo", "it is a FIFO queue", id="fifo-dead-letter"),
-        pytest.param("on_success", BUCKET, "it is an S3 bucket, and an on_success destination can only be", id="s3"),
-        pytest.param(DEAD_LETTER, FUNCTION, "a dead-letter target can only be an SQS queue or an SNS topic", id="dlq"),
-        pytest.param(DEAD_LETTER, BUS, "it is an EventBridge event bus", id="bus-as-dead-letter"),
-        pytest.param("on_failure", f"arn:aws:iam::{ACCOUNT}:role/x", "a resource of 'iam'", id="other-service"),
+        pytest.param("on_success", BUCKET, "an S3 bucket cannot be an on_success destination; that takes", id="s3"),
         pytest.param(
-            "on_failure", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/nightly", "does not name an EventBridge", id="rule"
+            DEAD_LETTER,
+            FUNCTION,
+            "a Lambda function cannot be a dead-letter target; that takes an SQS queue (arn:PARTITION:sqs:REGION:"
+            "ACCOUNT:QUEUE) or an SNS topic (arn:PARTITION:sns:REGION:ACCOUNT:TOPIC)",
+            id="dlq",
+        ),
+        pytest.param(DEAD_LETTER, BUS, "an EventBridge event bus cannot be a dead-letter target", id="bus-as-dlq"),
+        pytest.param(
+            "on_failure", f"arn:aws:iam::{ACCOUNT}:role/x", "'iam' is not a service Lambda delivers", id="other-service"
         ),
         pytest.param(
-            "on_success", f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:x:1", "does not name a Lambda function", id="layer"
+            "on_failure",
+            f"arn:aws:events:{REGION}:{ACCOUNT}:rule/nightly",
+            "it is not an EventBridge event bus: Lambda wants an EventBridge event bus ARN, "
+            "arn:PARTITION:events:REGION:ACCOUNT:event-bus/NAME",
+            id="rule",
         ),
+        pytest.param(
+            "on_failure",
+            f"arn:aws:events:{REGION}:{ACCOUNT}:api-destination/x/1",
+            "it is not an EventBridge event bus",
+            id="api-destination",
+        ),
+        pytest.param(
+            "on_success", f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:x:1", "it is not a Lambda function", id="layer"
+        ),
+        pytest.param(
+            "on_success", f"{TOPIC}:0b3c1c2e-8b8a-4f5e-9a55-1d4c0e2f3a4b", "it is not an SNS topic", id="subscription"
+        ),
+        pytest.param("on_failure", f"{BUCKET}/some/key", "it is not an S3 bucket", id="s3-object"),
+        pytest.param(
+            "on_failure", f"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/ap", "it is not an S3 bucket", id="access-point"
+        ),
+        pytest.param("on_failure", f"arn:aws:sqs:{REGION}::failures", "it is not an SQS queue", id="no-account"),
         pytest.param("on_failure", "https://sqs.eu-west-1.amazonaws.com/1/q", "not an ARN", id="url"),
     ],
 )
@@ -185,11 +229,13 @@ def test_an_unsupported_check_reads_nothing_and_says_why():
     check_ = unsupported_check(DEAD_LETTER, fifo, ROLE, unsupported_reason(DEAD_LETTER, fifo) or "")
     assert check_.outcome == UNSUPPORTED
     assert check_.message() == (
-        f"The function's dead-letter target {fifo} cannot receive records: it is a FIFO queue, and Lambda cannot "
-        "deliver records to FIFO queues or topics, so every record is dropped."
+        f"The function's dead-letter target {fifo} cannot receive records: it is a FIFO queue: Lambda accepts it when "
+        "the config is written but cannot deliver records to FIFO queues or topics, so every record is dropped. Use a "
+        "standard queue."
     )
     assert check_.to_result()["actions"] == [] and check_.to_result()["exists"] is None
-    assert unsupported_check("on_failure", "not-an-arn", None, "it is not an ARN").destination.arn == "not-an-arn"
+    unknown = unsupported_check("on_failure", "not-an-arn", None, "it is not an ARN")
+    assert unknown.arn == "not-an-arn" and unknown.destination is None and unknown.refused
 
 
 @pytest.mark.parametrize(
@@ -202,3 +248,67 @@ def test_unsupported_wins_over_every_other_outcome(exists, allowed):
 def test_a_dead_letter_target_is_named_as_such():
     dead = check(False, None)._replace(half=DEAD_LETTER)
     assert dead.message().startswith(f"The function's dead-letter target {QUEUE} does not exist in region {REGION}")
+
+
+# ---------------------------------------------------------------------------------------------- the registry
+
+
+def test_every_kind_parses_its_own_form_and_only_that():
+    """Each entry's example ARN is its kind; no other entry recognises it (a kind is decided once)."""
+    examples = {SQS_QUEUE: QUEUE, SNS_TOPIC: TOPIC, LAMBDA_FUNCTION: FUNCTION, EVENT_BUS: BUS, S3_BUCKET: BUCKET}
+    assert set(examples) == set(KINDS)
+    for kind, arn in examples.items():
+        assert parse_destination(arn).kind is kind
+        assert kind.service in arn.split(":")[2] and kind.form.split(":")[2] == kind.service
+
+
+def test_a_lambda_function_destination_with_or_without_qualifier_is_one_kind():
+    unqualified = FUNCTION.rsplit(":", 1)[0]
+    assert parse_destination(unqualified).kind is parse_destination(FUNCTION).kind is LAMBDA_FUNCTION
+    assert parse_destination(unqualified).name == "sink"
+
+
+def test_two_refusals_name_the_form_lambda_wants():
+    with pytest.raises(NotADestination, match="event-bus/NAME"):
+        destination_for("on_success", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/x")
+
+
+# ---------------------------------------------------------------------------------------------- verdicts on keys
+
+
+def key_check(key: Answer) -> DestinationCheck:
+    return check(True, True)._replace(key=key, key_arn="arn:aws:kms:eu-west-1:123456789012:key/k")
+
+
+def test_a_key_that_is_not_enabled_is_denied_naming_its_state_and_the_write_is_not_refused():
+    key = KmsKey("arn:aws:kms:eu-west-1:123456789012:key/k", aws_managed=False, state="Disabled")
+    finding = key_answer(key, {}, None, ROLE, same_account=True)
+    verdict = key_check(finding)
+    assert (verdict.outcome, verdict.refused) == (DENIED, False)
+    assert "which is Disabled: KMS encrypts only with an Enabled key. Lambda accepts" in verdict.message()
+    assert verdict.to_result()["allowed"] is False  # delivery is what `allowed` answers
+
+
+def test_a_key_that_does_not_exist_is_missing_in_one_sentence_per_fact():
+    verdict = key_check(Answer(False, "which does not exist (DescribeKey answered NotFoundException)", missing=True))
+    assert (verdict.outcome, verdict.refused) == (MISSING, False)
+    assert verdict.message() == (
+        f"The on_failure destination {QUEUE} is encrypted with KMS key arn:aws:kms:eu-west-1:123456789012:key/k, "
+        "which does not exist (DescribeKey answered NotFoundException). Lambda accepts the config but drops every "
+        "record it sends there."
+    )
+
+
+def test_a_key_the_role_may_use_leaves_allowed_as_the_role_decided():
+    assert key_check(Answer(True, "may use")).to_result()["allowed"] is True
+    assert key_check(Answer(False, "may not use")).to_result()["allowed"] is False
+
+
+def test_the_docs_table_of_destination_kinds_is_the_registry():
+    """docs/destinations.md shows the registry as kinds_table() prints it: a kind added there shows here."""
+    from pathlib import Path
+
+    from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import kinds_table
+
+    page = Path(__file__).resolve().parents[4] / "docs" / "destinations.md"
+    assert kinds_table() in page.read_text(), f"print kinds_table() into {page}:\n{kinds_table()}"

@@ -339,11 +339,33 @@ def test_validate_destination_accepts_supported_services(arn, halves):
 @pytest.mark.parametrize(
     ("half", "arn", "hint"),
     [
-        pytest.param("on_success", S3, "S3 buckets are accepted for on_failure only", id="s3-on-success"),
-        pytest.param("on_failure", f"arn:aws:iam::{ACCOUNT}:role/x", "'iam' is not supported", id="iam"),
+        pytest.param("on_success", S3, "an S3 bucket cannot be an on_success destination", id="s3-on-success"),
         pytest.param(
-            "on_success", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/t", "'dynamodb' is not supported", id="dynamodb"
+            "on_failure", f"arn:aws:iam::{ACCOUNT}:role/x", "'iam' is not a service Lambda delivers", id="iam"
         ),
+        pytest.param(
+            "on_success",
+            f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/t",
+            "'dynamodb' is not a service Lambda delivers records to",
+            id="dynamodb",
+        ),
+        pytest.param(
+            "on_success",
+            f"arn:aws:events:{REGION}:{ACCOUNT}:rule/nightly",
+            "it is not an EventBridge event bus: Lambda wants an EventBridge event bus ARN, "
+            "arn:PARTITION:events:REGION:ACCOUNT:event-bus/NAME",
+            id="events-rule",
+        ),
+        pytest.param(
+            "on_failure",
+            f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:shared:3",
+            "it is not a Lambda function: Lambda wants a Lambda function ARN",
+            id="lambda-layer",
+        ),
+        pytest.param(
+            "on_failure", f"arn:aws:sns:{REGION}:{ACCOUNT}:done:3f1e0c1a", "it is not an SNS topic", id="subscription"
+        ),
+        pytest.param("on_failure", f"{S3}/records/x.json", "it is not an S3 bucket", id="s3-object"),
         pytest.param("on_failure", "failures", "is not an ARN", id="bare-name"),
         pytest.param(
             "on_failure", f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/q", "is not an ARN", id="sqs-url-not-arn"
@@ -358,8 +380,6 @@ def test_validate_destination_accepts_supported_services(arn, halves):
         pytest.param("on_failure", "kafka://broker.example.com", "is not an ARN", id="kafka"),
         pytest.param("on_failure", queue_arn(351), "351 characters long; AWS allows 350", id="351-characters"),
         pytest.param("on_failure", f"arn:aws:sqs:{REGION}:{ARABIC_DIGITS}:q", "is not an ARN", id="non-ascii-account"),
-        pytest.param("on_failure", f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs.fifo", "is a FIFO queue", id="sqs-fifo"),
-        pytest.param("on_success", f"arn:aws:sns:{REGION}:{ACCOUNT}:done.fifo", "is a FIFO topic", id="sns-fifo"),
     ],
 )
 def test_validate_destination_refuses(half, arn, hint):
@@ -370,12 +390,19 @@ def test_validate_destination_refuses(half, arn, hint):
     assert refusal(validate_request, {half: arn}, TARGET, REGION).option == half
 
 
-def test_unsupported_service_message_lists_the_allowed_kinds():
+def test_unsupported_service_message_lists_the_kinds_and_their_forms():
     message = str(refusal(validate_destination, "on_success", f"arn:aws:iam::{ACCOUNT}:role/x", TARGET))
-    assert "an SQS queue, an SNS topic, a Lambda function, an EventBridge event bus" in message
-    assert "S3" not in message  # on_success: S3 is not offered
-    message = str(refusal(validate_destination, "on_failure", f"arn:aws:iam::{ACCOUNT}:role/x", TARGET))
-    assert "an S3 bucket (on_failure only)" in message
+    assert "an SQS queue (arn:PARTITION:sqs:REGION:ACCOUNT:QUEUE), an SNS topic (" in message
+    assert "an S3 bucket (arn:PARTITION:s3:::BUCKET)" in message
+    message = str(refusal(validate_destination, "on_success", S3, TARGET))
+    assert "an S3 bucket cannot be an on_success destination" in message
+    assert message.count("(arn:PARTITION:") == 4  # the four kinds on_success takes, not S3
+
+
+def test_two_wrong_halves_are_both_named_in_one_message():
+    request = {"on_success": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/x", "on_failure": "arn:aws:s3:::b/key"}
+    error = refusal(validate_request, request, TARGET, REGION)
+    assert "on_success destination 'arn:aws:events" in str(error) and "on_failure destination 'arn:aws:s3" in str(error)
 
 
 @pytest.mark.parametrize(
@@ -429,11 +456,10 @@ def test_function_as_its_own_destination(function_name, region, destination, ref
             assert validate_destination(half, destination, target, region) is None
 
 
-def test_fifo_destinations_say_why():
-    """C11: FIFO queues and topics are accepted at write time and dropped at delivery; the message says so."""
-    message = str(refusal(validate_destination, "on_failure", f"arn:aws:sqs:{REGION}:{ACCOUNT}:q.fifo", TARGET))
-    assert "cannot deliver records to FIFO queues or topics" in message
-    assert "Use a standard queue" in message
+def test_fifo_destinations_pass_validation_since_a_config_may_hold_one_already():
+    """C11: FIFO queues and topics are accepted at write time and dropped at delivery, so another tool may have
+    written one: restating it is no change. A new one is refused when the write is planned (see test_plan_fifo)."""
+    assert validate_destination("on_failure", f"arn:aws:sqs:{REGION}:{ACCOUNT}:q.fifo", TARGET) is None
 
 
 def test_validate_request_ignores_removals_and_absent_options():
@@ -1053,7 +1079,7 @@ def test_property_non_arns_are_refused(half, text):
 def test_property_unsupported_services_are_refused(half, service, region, account, resource):
     error = refusal(validate_destination, half, f"arn:aws:{service}:{region}:{account}:{resource}", TARGET, REGION)
     assert error.option == half
-    assert "is not supported" in str(error)
+    assert "is not a service Lambda delivers records to" in str(error)
 
 
 BAD_CHARACTERS = st.sampled_from([*" !/@#%&*+=,;?'\"\\\n\t\x00", "\u00e9", "\u2013"])

@@ -12,16 +12,23 @@ import botocore.session
 import pytest
 from botocore.stub import Stubber
 
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import ConfigPath
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import PathOptions
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.config_path import _stop_at_refusal
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DENIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import MISSING
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import OK
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import UNVERIFIED
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import Function
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import CREATE
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import DestinationUse
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Preflight
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import refusal_classifier
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import Refused
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import CONFLICT_REASON
 
 ACCOUNT = "123456789012"
@@ -61,6 +68,10 @@ class StubbedConnection:
             self.clients[key] = client
         return self.clients[key]
 
+    @property
+    def lambda_client(self):
+        return self.client("lambda")
+
     def stub(self, service: str, region: str = REGION) -> Stubber:
         self.client(service, region)
         return self.stubbers[(service, region)]
@@ -98,10 +109,16 @@ def queue_found(aws, region=REGION, owner=ACCOUNT, policy=None, key=None):
     )
 
 
-def simulated(aws, decisions: dict, **extra):
-    """One SimulatePrincipalPolicy answer, one EvaluationResult per (action, resource) as AWS gives them."""
+def simulated(aws, decisions: dict, own: dict | None = None, **extra):
+    """One SimulatePrincipalPolicy answer, one EvaluationResult per (action, resource) as AWS gives them. `own`:
+    for a resource in another account, the role's own-policy part of the decision (EvalDecisionDetails)."""
     results = [
         {"EvalActionName": action, "EvalResourceName": resource, "EvalDecision": decision}
+        | (
+            {"EvalDecisionDetails": {"IAM Policy": own[(action, resource)]}}
+            if own and (action, resource) in own
+            else {}
+        )
         for (action, resource), decision in decisions.items()
     ]
     expected = {
@@ -260,26 +277,37 @@ def test_another_accounts_queue_that_cannot_be_seen_is_unverified_not_missing(aw
 
 def test_across_accounts_the_role_itself_must_allow(aws, warnings):
     queue = QUEUE.replace(ACCOUNT, OTHER)
-    queue_found(aws, owner=OTHER)
-    simulated(aws, {("sqs:SendMessage", queue): "implicitDeny"})
+    queue_found(aws, owner=OTHER, policy=ALLOW_ROLE)
+    simulated(aws, {("sqs:SendMessage", queue): "implicitDeny"}, own={("sqs:SendMessage", queue): "implicitDeny"})
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == DENIED and "needed across accounts" in check.message()
 
 
-def test_across_accounts_the_destination_policy_is_simulated_with_its_owner(aws, warnings):
+def test_across_accounts_the_role_s_own_decision_is_read_apart_from_the_combined_one(aws, warnings):
+    """The simulator's decision on another account's queue is the cross-account one: with no resource policy given
+    it is an implicit deny however the role is allowed. The role's own part (EvalDecisionDetails) allows, and the
+    queue's policy allows the role: the write succeeds, so the verdict is ok."""
     queue = QUEUE.replace(ACCOUNT, OTHER)
     queue_found(aws, owner=OTHER, policy=ALLOW_ROLE)
-    simulated(aws, {("sqs:SendMessage", queue): "allowed"})
+    simulated(aws, {("sqs:SendMessage", queue): "implicitDeny"}, own={("sqs:SendMessage", queue): "allowed"})
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
-    assert check.outcome == OK
+    assert check.outcome == OK, check.message()
 
 
 def test_across_accounts_a_destination_without_a_policy_is_denied(aws, warnings):
     queue = QUEUE.replace(ACCOUNT, OTHER)
     queue_found(aws, owner=OTHER)
-    simulated(aws, {("sqs:SendMessage", queue): "allowed"})
+    simulated(aws, {("sqs:SendMessage", queue): "implicitDeny"}, own={("sqs:SendMessage", queue): "allowed"})
     [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
     assert check.outcome == DENIED
+
+
+def test_across_accounts_an_answer_that_does_not_separate_the_role_s_part_is_unverified(aws, warnings):
+    queue = QUEUE.replace(ACCOUNT, OTHER)
+    queue_found(aws, owner=OTHER, policy=ALLOW_ROLE)
+    simulated(aws, {("sqs:SendMessage", queue): "implicitDeny"})
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", queue, FUNCTION)])
+    assert check.outcome == UNVERIFIED and "another account" in check.message()
 
 
 # ---------------------------------------------------------------------------------------------- diagnosis
@@ -291,31 +319,73 @@ def refusal(message: str) -> AwsError:
     )
 
 
-def test_a_refused_write_with_a_missing_destination_fails_at_once_naming_the_cause(aws, warnings):
-    aws.stub("sqs").add_client_error(
-        "get_queue_attributes", service_error_code="QueueDoesNotExist", http_status_code=400
+def path(aws, warnings, preflight_mode="check_mode", check_mode=False) -> ConfigPath:
+    return ConfigPath(aws, PathOptions(check_mode, preflight_mode, 30), warnings.append)
+
+
+FN = Target("fn", "fn", "$LATEST")
+
+
+def function_read(aws, name="fn", role=ROLE):
+    response = {"Configuration": {"FunctionName": name, "FunctionArn": f"{SINK[: -len('sink')]}{name}", "Role": role}}
+    aws.stub("lambda").add_response("get_function", response)
+
+
+def put_refused(aws, message):
+    aws.stub("lambda").add_client_error(
+        "put_function_event_invoke_config",
+        service_error_code="InvalidParameterValueException",
+        service_message=message,
+        http_status_code=400,
     )
-    classify = refusal_classifier(preflight(aws, warnings), {"on_failure": QUEUE}, lambda: FUNCTION)
-    with pytest.raises(AwsError) as caught:
-        classify(refusal(f"The destination ARN {QUEUE} is invalid."))
-    assert "not retried" in str(caught.value) and "does not exist" in str(caught.value)
-    assert caught.value.result()["preflight"][0]["outcome"] == MISSING
 
 
-def test_a_refused_write_whose_destination_checks_out_is_propagation_diagnosed_once(aws, warnings):
-    queue_found(aws)
-    simulated(aws, {("sqs:SendMessage", QUEUE): "allowed"})
-    classify = refusal_classifier(preflight(aws, warnings), {"on_failure": QUEUE}, lambda: FUNCTION)
-    message = f"The function's execution role does not have permissions to call SendMessage on {QUEUE}"
-    first = classify(refusal(message))
-    assert "the destination exists and the role's policies allow it" in first.text
-    assert classify(refusal(message)) is first  # no second diagnosis (Stubber would refuse more reads)
+def put_accepted(aws, destination):
+    aws.stub("lambda").add_response(
+        "put_function_event_invoke_config",
+        {
+            "FunctionArn": f"{SINK[: -len('sink')]}fn:$LATEST",
+            "DestinationConfig": {"OnSuccess": {}, "OnFailure": {"Destination": destination}},
+        },
+    )
 
 
-def test_other_errors_are_classified_as_before(aws, warnings):
-    classify = refusal_classifier(preflight(aws, warnings), {"on_failure": QUEUE}, lambda: FUNCTION)
-    assert classify(AwsError("busy", "ResourceConflictException", {"message": "busy"})) is CONFLICT_REASON
-    assert classify(AwsError("nope", "ValidationException", {"message": "nope"})) is None
+def test_a_refused_write_with_a_missing_destination_fails_at_once_naming_the_cause(aws, warnings):
+    """The write's refusal comes back to the path (not retried inside the retry policy), which reads to tell why:
+    GetFunction for the role, then the destination's own read. One Put."""
+    put_refused(aws, f"The destination ARN {SINK} is invalid.")
+    function_read(aws)
+    aws.stub("lambda").add_client_error(
+        "get_function", service_error_code="ResourceNotFoundException", http_status_code=404
+    )
+    action = Action(CREATE, FN, None, Settings(on_failure=SINK))
+    [outcome] = path(aws, warnings).run([action]).outcomes
+    assert isinstance(outcome.failure, Refused) and outcome.change is None
+    assert "not retried" in str(outcome.failure) and "does not exist" in str(outcome.failure)
+    assert [check.outcome for check in outcome.checks] == [MISSING]
+    assert outcome.failure.result()["preflight"][0]["outcome"] == MISSING
+    aws.assert_all_used()
+
+
+def test_a_refused_write_whose_destination_checks_out_is_retried_for_propagation_once_diagnosed(aws, warnings):
+    """A default real run reads a new topic once (its key); the diagnosis reuses that read, simulates the role, and
+    the write is retried for propagation with what was found."""
+    aws.stub("sns").add_response("get_topic_attributes", {"Attributes": {}}, {"TopicArn": TOPIC})
+    put_refused(aws, f"The function's execution role does not have permissions to call Publish on {TOPIC}")
+    function_read(aws)
+    simulated(aws, {("sns:Publish", TOPIC): "allowed"})
+    put_accepted(aws, TOPIC)
+    action = Action(CREATE, FN, None, Settings(on_failure=TOPIC))
+    [outcome] = path(aws, warnings).run([action]).outcomes
+    assert outcome.failure is None and outcome.change.after.settings.on_failure == TOPIC
+    assert [check.outcome for check in outcome.checks] == []  # a retried write reports no refusal
+    aws.assert_all_used()
+
+
+def test_the_write_policy_retries_conflicts_and_returns_destination_refusals_to_the_path():
+    assert _stop_at_refusal(AwsError("busy", "ResourceConflictException", {"message": "busy"})) is CONFLICT_REASON
+    assert _stop_at_refusal(AwsError("nope", "ValidationException", {"message": "nope"})) is None
+    assert _stop_at_refusal(refusal(f"The destination ARN {QUEUE} is invalid.")) is None
 
 
 # ---------------------------------------------------------------------------------------------- KMS (C19)
@@ -461,7 +531,7 @@ def test_the_warning_names_who_checks_and_how_to_turn_it_off(aws, warnings):
     ],
 )
 def test_the_queue_url_is_derived_from_the_arn_in_its_partition(arn, url):
-    from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import parse_destination
-    from ansible_collections.cloudops.aws_lambda.plugins.module_utils.preflight import queue_url
+    from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import parse_destination
+    from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import queue_url
 
     assert queue_url(parse_destination(arn)) == url

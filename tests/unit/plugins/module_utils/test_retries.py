@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.pacing import RequestRateLimiter
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import FIRST_DELAY
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import MAX_DELAY
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RequestRateLimiter
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetriesExhausted
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import RetryReason
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import botocore_retries

@@ -265,13 +265,15 @@ def test_a_caller_that_may_not_call_get_function_gets_unverified_and_one_warning
 
 
 def test_a_refused_write_whose_diagnosis_may_not_call_get_function_still_fails_naming_the_cause(run):
-    """The existence read does not need the role: a mistyped queue is still told, with AWS's own message."""
+    """The existence read does not need the role: a mistyped event bus (not read before a default real write) is
+    still told, with AWS's own message."""
     run.emulator.set_faults(denied_actions=["lambda:GetFunction"])
-    queue = arn(run, "queue") + "-typo"
-    result = present(run, on_failure=queue, retry_timeout=5)
+    bus = arn(run, "event_bus") + "-typo"
+    result = present(run, on_failure=bus, retry_timeout=5)
     assert result["failed"] and "is invalid" in result["msg"] and "does not exist in region" in result["msg"]
     assert "AccessDenied" not in result["msg"]
     assert run.calls() == [GET, PUT, "GetFunction"]
+    assert run.reads_elsewhere() == ["events:DescribeEventBus"]
 
 
 def test_a_missing_function_fails_with_aws_message(run):
@@ -307,8 +309,12 @@ BAD_INPUTS = [
     ("age-boolean", {"maximum_event_age_in_seconds": False}, "maximum_event_age_in_seconds"),
     ("max-attempts-boolean", {"max_attempts": True}, "max_attempts"),  # a connection option: once 1 attempt, silently
     ("retry-timeout-boolean", {"retry_timeout": True}, "retry_timeout"),
-    ("fifo-queue", {"on_failure": "{queue}.fifo"}, "on_failure"),
-    ("fifo-topic", {"on_success": "{topic}.fifo"}, "on_success"),
+    # kinds no registry entry has: refused from the ARN, naming the form Lambda wants
+    ("events-rule", {"on_success": "arn:aws:events:us-east-1:123456789012:rule/nightly"}, "on_success"),
+    ("lambda-layer", {"on_failure": "arn:aws:lambda:us-east-1:123456789012:layer:shared:3"}, "on_failure"),
+    ("sns-subscription", {"on_failure": "{topic}:0b3c1c2e-8b8a-4f5e-9a55-1d4c0e2f3a4b"}, "on_failure"),
+    ("s3-object", {"on_failure": "{bucket}/records/x.json"}, "on_failure"),
+    ("s3-access-point", {"on_failure": "arn:aws:s3:us-east-1:123456789012:accesspoint/ap"}, "on_failure"),
     ("aws-config-type", {"aws_config": {"retries": "x"}}, "aws_config"),
     ("purge-with-absent", {"state": "absent", "purge": True}, "purge"),
 ]
@@ -329,6 +335,45 @@ def test_bad_input_is_refused_before_any_api_call(run, case, params, option):
     assert option in result["msg"], result["msg"]
     assert result.get("option") in (option, None)
     assert run.calls() == []
+
+
+@pytest.mark.parametrize("check", [True, False], ids=["check-mode", "real-run"])
+def test_two_wrong_halves_are_named_in_one_message_before_any_call(run, check):
+    rule, layer = "arn:aws:events:us-east-1:123456789012:rule/x", "arn:aws:lambda:us-east-1:123456789012:layer:l:1"
+    result = present(run, check=check, on_success=rule, on_failure=layer)
+    assert result["failed"] and rule in result["msg"] and layer in result["msg"] and "event-bus/NAME" in result["msg"]
+    assert run.calls() == [] and run.reads_elsewhere() == []
+
+
+def fifo_queue_the_role_may_use(run) -> str:
+    """A FIFO queue whose policy lets the function's role send: what another tool may have set (AWS accepts it)."""
+    role = run.emulator.client("lambda").get_function(FunctionName=fn(run)["name"])["Configuration"]["Role"]
+    sqs = run.emulator.client("sqs")
+    policy = {"Statement": [{"Effect": "Allow", "Principal": {"AWS": role}, "Action": "sqs:SendMessage"}]}
+    url = sqs.create_queue(QueueName="m-jobs.fifo", Attributes={"FifoQueue": "true", "Policy": json.dumps(policy)})
+    return sqs.get_queue_attributes(QueueUrl=url["QueueUrl"], AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def test_a_new_fifo_destination_is_refused_in_both_modes_and_one_already_there_is_no_change(run):
+    """C11: Lambda accepts a FIFO queue at write time and drops every record. A new one is refused (one read, no
+    write, the same in check mode and a real run); one another tool wrote is restated without a change."""
+    fifo = fifo_queue_the_role_may_use(run)
+    for check in (True, False):
+        run.clear()
+        result = present(run, check=check, on_failure=fifo)
+        assert result["failed"] and fifo in result["msg"] and "FIFO queue" in result["msg"], result["msg"]
+        assert result["preflight"][0]["outcome"] == "unsupported"
+        assert run.calls() == [GET] and run.reads_elsewhere() == []
+    run.emulator.client("lambda").put_function_event_invoke_config(
+        FunctionName=fn(run)["name"], DestinationConfig={"OnFailure": {"Destination": fifo}}
+    )
+    run.clear()
+    kept = present(run, on_failure=fifo, maximum_retry_attempts=None)
+    assert kept["changed"] is False and run.calls() == [GET]
+    changed = present(run, maximum_retry_attempts=1)  # another setting: the FIFO destination is kept, not new
+    assert changed["changed"] is True and changed["event_invoke_config"]["destination_config"]["on_failure"] == {
+        "destination": fifo
+    }
 
 
 def test_mutually_exclusive_options_are_refused(run):
@@ -425,16 +470,19 @@ def test_check_mode_with_a_good_destination_predicts_changed_and_reports_what_it
 
 
 @pytest.mark.parametrize(
-    ("destination", "cause"),
+    ("destination", "cause", "real_calls"),
     [
-        pytest.param(lambda run: arn(run, "queue") + "-typo", "does not exist in region us-east-1", id="typo"),
+        # a queue is read in a default real run too (its KMS key, C19): missing, it is refused before writing
+        pytest.param(lambda run: arn(run, "queue") + "-typo", "does not exist in region us-east-1", [GET], id="typo"),
         pytest.param(
-            lambda run: arn(run, "queue").replace("us-east-1", "eu-west-1"), "in region eu-west-1", id="wrong-region"
+            lambda run: arn(run, "queue").replace("us-east-1", "eu-west-1"), "in region eu-west-1", [GET], id="region"
         ),
-        pytest.param(unlisted_queue, "may not", id="role-not-granted"),
+        # a role the queue does not grant: AWS refuses the write, and the path diagnoses it (no retry)
+        pytest.param(unlisted_queue, "may not", [GET, PUT, "GetFunction"], id="role-not-granted"),
     ],
 )
-def test_a_destination_aws_would_refuse_fails_check_mode_and_the_real_run_at_once(run, destination, cause):
+def test_a_destination_aws_would_refuse_fails_check_mode_and_the_real_run_at_once(run, destination, cause, real_calls):
+    """One verdict: check mode and the real run fail for the same cause, naming it, with no write retried."""
     queue = destination(run)
     checked = present(run, check=True, on_failure=queue)
     assert (
@@ -445,9 +493,11 @@ def test_a_destination_aws_would_refuse_fails_check_mode_and_the_real_run_at_onc
     assert run.writes() == []
     run.clear()
     real = present(run, on_failure=queue)  # default retry_timeout: a permanent cause is not retried
-    assert real["failed"] and "not retried" in real["msg"] and queue in real["msg"]
-    assert real["error"]["code"] == "InvalidParameterValueException"
-    assert run.calls() == [GET, PUT, "GetFunction"]
+    assert real["failed"] and queue in real["msg"] and cause in real["msg"].replace("is not allowed", "may not")
+    assert real["preflight"][0]["outcome"] == checked["preflight"][0]["outcome"]
+    assert run.calls() == real_calls
+    if PUT in real_calls:
+        assert "not retried" in real["msg"] and real["error"]["code"] == "InvalidParameterValueException"
 
 
 def test_preflight_always_checks_before_the_real_write_and_writes_nothing_when_refused(run):

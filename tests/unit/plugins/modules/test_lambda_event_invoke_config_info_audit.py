@@ -216,7 +216,7 @@ HALVES = ["on_success", "on_failure", "dead_letter"]
 
 def only_finding(result, half: str, destination: str) -> dict:
     [finding] = result["findings"]
-    assert (finding["qualifier"], finding["half"], finding["destination"]) == ("$LATEST", half, destination)
+    assert (finding["qualifier"], finding["about"], finding["destination"]) == ("$LATEST", half, destination)
     return finding
 
 
@@ -333,7 +333,7 @@ def test_every_outcome_side_by_side_on_one_function_with_its_qualifiers(run, cor
         ("live", "on_success"): "denied",  # the role's statement
         ("live", "on_failure"): "unsupported",
     }
-    assert [(f["qualifier"], f["half"], f["outcome"]) for f in result["findings"]] == [
+    assert [(f["qualifier"], f["about"], f["outcome"]) for f in result["findings"]] == [
         ("$LATEST", "on_failure", "missing"),
         ("$LATEST", "dead_letter", "denied"),
         ("1", "on_success", "unverified"),
@@ -384,7 +384,7 @@ def test_the_region_audit_finds_each_broken_destination_among_every_function(run
     result = audit(run, concurrency=4)
     ours = {run.world["functions"][0]["name"], run.world["functions"][1]["name"], corner.name}
     findings = [f for f in result["findings"] if f["function_name"] in ours]
-    assert [(f["function_name"], f["qualifier"], f["half"], f["outcome"]) for f in findings] == [
+    assert [(f["function_name"], f["qualifier"], f["about"], f["outcome"]) for f in findings] == [
         (corner.name, "live", "on_failure", "missing")
     ]
     configs = [c for c in result["event_invoke_configs"] if c["function_name"] in ours]

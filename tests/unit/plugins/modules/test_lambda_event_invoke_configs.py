@@ -233,14 +233,15 @@ def not_granted_queue(run) -> str:
 
 
 @pytest.mark.parametrize(
-    ("destination", "cause", "reads"),
+    ("destination", "cause", "reads", "puts", "diagnosed"),
     [
-        pytest.param(lambda run: arn(run, "queue") + "-typo", "does not exist", [GET_FUNCTION], id="missing"),
+        # a queue is read before a default real write (its KMS key, C19): missing, no config is written at all
+        pytest.param(lambda run: arn(run, "queue") + "-typo", "does not exist", [], 1, 0, id="missing"),
         # a denied role is this role's cause: the others' GetFunction (own quota) tells whether they share it
-        pytest.param(not_granted_queue, "is not allowed", [GET_FUNCTION] * 4, id="role-denied"),
+        pytest.param(not_granted_queue, "is not allowed", [GET_FUNCTION] * 4, 2, 1, id="role-denied"),
     ],
 )
-def test_one_refused_write_per_cause_and_one_sentence_for_it(run, destination, cause, reads):
+def test_one_refused_write_per_cause_and_one_sentence_for_it(run, destination, cause, reads, puts, diagnosed):
     first, _second = names(run)
     bad = destination(run)
     config = [
@@ -250,13 +251,13 @@ def test_one_refused_write_per_cause_and_one_sentence_for_it(run, destination, c
     ]
     result = apply(run, config=config)
     assert result["failed"]
-    assert run.calls().count(PUT) == 2  # the first write of the bad destination, and the good one
+    assert run.calls().count(PUT) == puts  # at most the first write of the bad destination, and the good one
     assert sorted(c for c in run.calls() if c != PUT) == sorted([LIST, LIST, LIST_FUNCTIONS, *reads])
     assert summary(result) == [(first, "1", "created")]
     assert len(result["failed_configs"]) == 4  # one item per config
     assert result["msg"].count(cause) == 1 and "4 configs (" in result["msg"], result["msg"]
-    assert sum("not retried" in f["error"] for f in result["failed_configs"]) == 1  # the refused write's own
-    assert sum("Not written" in f["error"] for f in result["failed_configs"]) == 3
+    assert sum("not retried" in f["error"] for f in result["failed_configs"]) == diagnosed  # the refused write's
+    assert sum("Not written" in f["error"] for f in result["failed_configs"]) == 3 * diagnosed
 
 
 def test_a_failure_message_names_twenty_configs_per_cause_and_counts_the_rest():
