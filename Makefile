@@ -44,4 +44,4 @@ benchmark:
 
 ## make clean: remove what the targets build: build/ (with the throwaway HOME of integration runs), the venvs, .nox
 clean:
-	rm -rf build .venv .venv-min .venv-importer .nox
+	rm -rf build .venv .venv-min .venv-importer .venv-eda .nox

@@ -34,7 +34,7 @@ INSTALLED_ENV = {"ANSIBLE_COLLECTIONS_PATH": str(INSTALLED), "PYTHONPATH": "", "
 # The tarball's top level: ansible-galaxy's two files, galaxy.yml's readme, the licence, the changelog (Galaxy reads
 # changelogs/), the managed node's requirements (for ansible-builder), meta/, plugins/, docs/. Not tests/: see README.
 TARBALL_TOP = {"MANIFEST.json", "FILES.json", "README.md", "COPYING", "CHANGELOG.rst", "changelogs", "requirements.txt"}
-TARBALL_TOP |= {"meta", "plugins", "docs"}
+TARBALL_TOP |= {"meta", "plugins", "docs", "extensions", "playbooks"}  # extensions/eda: the rulebooks and event source
 CORES = nox.parametrize("core", [nox.param("dev", id="2.21"), nox.param("floor", id="2.17")])
 
 nox.options.reuse_venv = "yes"  # antsibull-nox's environments (.nox/) are built once, then reused
@@ -207,6 +207,15 @@ def system(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", requires=["build"])
+def eda(session: nox.Session) -> None:
+    """Drift repaired as it happens, end to end: the emulator sends CloudTrail events to SQS, ansible-rulebook
+    (.venv-eda, on the machine's Java 17) runs the installed tarball's rulebook, event source and playbook."""
+    venv = bootstrap.ensure("eda")
+    command = ["python", "-m", "pytest", "-s", "tests/eda"]
+    run(session, *command, EDA_VENV=str(venv), COLLECTION_INSTALL_PATH=str(INSTALLED))
+
+
+@nox.session(venv_backend="none", requires=["build"])
 def importer(session: nox.Session) -> None:
     """galaxy-importer on the tarball (not its ansible-test: containers); a skipped checker or logged error fails."""
     venv, config = bootstrap.ensure("importer"), ROOT / "tools/suite/galaxy-importer.cfg"
@@ -218,16 +227,20 @@ def importer(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none", requires=["build"])
 def builder(session: nox.Session) -> None:
-    """`ansible-builder create` of docs/examples' execution environment (create needs no container engine)."""
+    """`ansible-builder create` of docs/examples' execution and decision environments (create needs no container
+    engine); the decision environment also installs ansible-rulebook (docs/eda.md)."""
     context = BUILD / "ee"
     shutil.rmtree(context, ignore_errors=True)
-    shutil.copytree(ROOT / "docs" / "examples", context)  # execution-environment.yml wants the tarball beside it
+    shutil.copytree(ROOT / "docs" / "examples", context)  # the definitions want the tarball beside them
     shutil.copy(TARBALL, context)
-    command = ["ansible-builder", "create", "-f", "execution-environment.yml", "-c", "context"]
-    run(session, *command, "--output-filename", "Containerfile", cwd=context)
-    installs = "ansible-galaxy collection install" in (context / "context" / "Containerfile").read_text()
-    if not installs or not (context / "context" / "_build").is_dir():
-        session.error("the build context does not install the collection")
+    for definition, output in (("execution-environment.yml", "context"), ("decision-environment.yml", "context-de")):
+        command = ["ansible-builder", "create", "-f", definition, "-c", output]
+        run(session, *command, "--output-filename", "Containerfile", cwd=context)
+        installs = "ansible-galaxy collection install" in (context / output / "Containerfile").read_text()
+        if not installs or not (context / output / "_build").is_dir():
+            session.error(f"{definition}: the build context does not install the collection")
+    if "ansible-rulebook" not in (context / "context-de" / "_build" / "requirements.txt").read_text():
+        session.error("decision-environment.yml: the build context does not install ansible-rulebook")
 
 
 if __name__ == "__main__":  # `make test`: nox, then one verdict, in which a skipped session fails too (nox passes it)

@@ -6,6 +6,7 @@
     .venv/bin/python benchmarks/run.py configs --functions 300 --latency-ms 20 100
     .venv/bin/python benchmarks/run.py audit --functions 300 --latency-ms 20 100
     .venv/bin/python benchmarks/run.py regions --regions 1 2 4 --per-region 30 60 90 --svg docs/performance-regions.svg
+    .venv/bin/python benchmarks/run.py repair        # drift repair by the EDA rulebook (builds .venv-eda)
 
 Every section starts its own emulator server on 127.0.0.1 (stopped by PID) and runs the modules through the
 `ansible` command, as users do. Calls are counted from the emulator's request log.
@@ -750,6 +751,60 @@ def _nice_ceiling(value: float) -> float:
     return float(10 * magnitude)
 
 
+def section_repair(_args: argparse.Namespace) -> None:
+    """Drift repair (docs/eda.md): from an out-of-band change to its repair by the shipped rulebook, median of 5.
+
+    The emulator puts the change's CloudTrail event in the queue while it answers the change, so AWS's delivery
+    (best effort, typically under 90 s) is not in the figure; the rulebook's throttle window and one run of the repair
+    playbook are. Builds .venv-eda (ansible-rulebook) when needed.
+    """
+    sys.path.insert(0, str(ROOT / "tools"))
+    import bootstrap
+    import boto3
+
+    from ansible_collections.cloudops.aws_lambda.tests.support import rulebook
+    from ansible_collections.cloudops.aws_lambda.tests.support import world as fixtures
+
+    eda_venv, queue, runs, retries = bootstrap.ensure("eda"), "lambda-config-changes", 5, "MaximumRetryAttempts"
+    print(f"\nDrift repair: an out-of-band change of one config, until the rulebook has put it back ({runs} runs)")
+    with Emulator(cloudtrail_queue=queue) as emulator, tempfile.TemporaryDirectory(prefix="bench-eda-") as tmp:
+        clients = fixtures.Clients(emulator.endpoint, REGION)
+        function = emulator.fixtures("repair")["functions"][0]["name"]
+        clients.sqs.create_queue(QueueName=queue)
+        repair_keys, repair_arn = rulebook.identity(clients.iam, emulator.endpoint, REGION, "eda-repair")
+        console_keys, _arn = rulebook.identity(clients.iam, emulator.endpoint, REGION, "console-user")
+        desired = Path(tmp) / "desired.yml"
+        desired.write_text(json.dumps({"config": [{"function_name": function, "maximum_retry_attempts": 1}]}))
+        clients.awslambda.put_function_event_invoke_config(FunctionName=function, MaximumRetryAttempts=1)
+        console = boto3.client("lambda", region_name=REGION, endpoint_url=emulator.endpoint, **console_keys)
+        variables = {
+            "config_changes_queue": queue,
+            "repairing_identities": [repair_arn],
+            "desired_state_file": str(desired),
+        }
+        running = rulebook.start(
+            Path(tmp), eda_venv, str(collections_dir()), emulator.endpoint, REGION, repair_keys, variables
+        )
+        seconds = []
+        try:
+            for run in range(runs):
+                start = time.monotonic()
+                console.put_function_event_invoke_config(FunctionName=function, MaximumRetryAttempts=run % 2 * 2)
+                while clients.awslambda.get_function_event_invoke_config(FunctionName=function)[retries] != 1:
+                    if time.monotonic() - start > 60:
+                        raise RuntimeError(f"not repaired after 60 s:\n{running.tail()}")
+                    time.sleep(0.05)
+                seconds.append(time.monotonic() - start)
+                time.sleep(rulebook.WINDOW + 2)  # the next change starts a window of its own
+        finally:
+            running.stop()
+    print(f"  change to repair: median {statistics.median(seconds):.1f} s ({fmt(seconds)})")
+    print(
+        f"  event delivery excluded: the emulator queues the event as it answers the change (AWS: best effort, "
+        f"typically under 90 s); included: the {rulebook.WINDOW} s throttle window and one repair playbook run"
+    )
+
+
 SECTIONS = {
     "calls": section_calls,
     "adhoc": section_adhoc,
@@ -758,6 +813,7 @@ SECTIONS = {
     "refusals": section_refusals,
     "audit": section_audit,
     "regions": section_regions,
+    "repair": section_repair,
 }
 
 

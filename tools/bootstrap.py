@@ -17,6 +17,7 @@ ENVIRONMENTS = {
     "dev": (".venv", (3, 12), None, "dev.txt"),  # ansible-core 2.21 needs Python >= 3.12
     "floor": (".venv-min", (3, 11), (3, 12), "floor.txt"),  # the oldest ansible-core we support, 2.17
     "importer": (".venv-importer", (3, 12), None, "importer.txt"),  # galaxy-importer pins its own attrs and flake8
+    "eda": (".venv-eda", (3, 12), None, "eda.txt"),  # ansible-rulebook (and Java 17) for the eda session
 }
 
 

@@ -4,7 +4,7 @@
         python -m ansible_collections.cloudops.aws_lambda.tests.emulator --port 0 --port-file F --pid-file P \\
         [--throttle-rps 15 --throttle-rate R --conflict-rate R --error-rate R --latency-ms MS \\
          --propagation-failures N --permission-propagation-failures N --denied-actions A,B --seed S] \\
-        [--tls-cert C --tls-key K | --tls-self-signed DIR] [--verbose]
+        [--cloudtrail-queue NAME] [--tls-cert C --tls-key K | --tls-self-signed DIR] [--verbose]
 
 Binds 127.0.0.1 only. Once it accepts connections it writes the port file and prints ``endpoint=URL`` (and
 ``ca_bundle=PATH`` with ``--tls-self-signed``). SIGTERM or SIGINT stops it cleanly and removes the port and pid
@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.tls_cert:
         ssl_context = (args.tls_cert, args.tls_key)
 
-    server = build_server(EmulatorApp(settings), args.port, ssl_context, args.verbose)
+    server = build_server(
+        EmulatorApp(settings, cloudtrail_queue=args.cloudtrail_queue), args.port, ssl_context, args.verbose
+    )
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -48,6 +48,7 @@ from . import lambda_responses
 from . import list_functions
 from . import moto_view
 from . import sqs_queues
+from .cloudtrail_events import CloudTrailEvents
 from .event_invoke import CallContext
 from .event_invoke import EventInvokeConfigs
 from .event_invoke import WriteFaults
@@ -109,18 +110,25 @@ def _make_moto_app() -> Callable[[dict[str, Any], StartResponse], Iterable[bytes
 class EmulatorApp:
     """WSGI callable. One instance holds all emulator state except moto's (which is process-global)."""
 
-    def __init__(self, faults: FaultSettings | None = None, log_limit: int = DEFAULT_LOG_LIMIT) -> None:
+    def __init__(
+        self,
+        faults: FaultSettings | None = None,
+        log_limit: int = DEFAULT_LOG_LIMIT,
+        cloudtrail_queue: str | None = None,
+    ) -> None:
         self.moto_app = _make_moto_app()
+        self.cloudtrail = CloudTrailEvents(cloudtrail_queue)  # events of config writes to a queue (cloudtrail_events)
         self.configs = EventInvokeConfigs()
         self.faults = FaultInjector(faults)
         self.log = RequestLog(log_limit)
 
     def reset(self, keep_moto: bool = False) -> None:
-        """Forget our configs, the fault settings and the log, and (unless keep_moto) moto's backends."""
+        """Forget our configs, the fault and CloudTrail settings and the log, and (unless keep_moto) moto's backends."""
         if not keep_moto:
             moto_view.reset_moto()
         self.configs.clear()
         self.faults.reset()
+        self.cloudtrail.reset()
         self.log.clear()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -140,6 +148,7 @@ class EmulatorApp:
         if info.is_event_invoke_config:
             status, fault, response = self._event_invoke(environ, info)
             self._record(info, status, fault)
+            self.cloudtrail.record(info, response, _account(environ, info), environ)
             return _send(start_response, response)
         if info.service == "lambda" and info.operation == "ListFunctions":
             return _send(start_response, self._list_functions(environ, info))
@@ -330,6 +339,8 @@ class EmulatorApp:
             ("POST", "faults"): self._post_faults,
             ("POST", "reset"): self._post_reset,
             ("GET", "delivery-check"): self._get_delivery_check,
+            ("GET", "cloudtrail"): lambda _env: json_response(200, self.cloudtrail.snapshot()),
+            ("POST", "cloudtrail"): lambda env: json_response(200, self.cloudtrail.update(_json_body(env))),
         }
 
     def _get_requests(self, environ: dict[str, Any]) -> Response:

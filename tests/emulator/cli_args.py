@@ -44,6 +44,10 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="IAM actions answered AccessDenied, comma-separated, wildcards allowed (sqs:GetQueueUrl,sns:*)",
     )
     group.add_argument("--seed", type=int, default=None, help="seed for the fault RNG (reproducible runs)")
+    events = parser.add_argument_group("events (cloudtrail_events.py)")
+    events.add_argument(
+        "--cloudtrail-queue", metavar="NAME", help="send config writes' CloudTrail events to this queue"
+    )
 
 
 def _action_list(value: str) -> list[str]:
@@ -65,4 +69,6 @@ def fault_argv(args: argparse.Namespace) -> list[str]:
         argv += ["--denied-actions", ",".join(args.denied_actions)]
     if args.seed is not None:
         argv += ["--seed", str(args.seed)]
+    if args.cloudtrail_queue:
+        argv += ["--cloudtrail-queue", args.cloudtrail_queue]
     return argv
