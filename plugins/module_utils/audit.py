@@ -26,6 +26,7 @@ from typing import Optional
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import Connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import DEAD_LETTER
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import MISSING
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import OK
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DestinationCheck
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
@@ -115,5 +116,23 @@ class Finding(NamedTuple):
 
 
 def findings(config: EventInvokeConfig, checks: list[DestinationCheck]) -> list[Finding]:
-    """One finding per check of this config that is not ok."""
-    return [Finding.from_check(config, check) for check in checks if check.outcome != OK]
+    """One finding per check of this config that is not ok; a deleted execution role (C25) is one finding about the
+    function, not one per destination it makes unusable."""
+    found = [Finding.from_check(config, check) for check in checks if check.outcome != OK and not check.role_missing]
+    role = next((check.role for check in checks if check.role_missing), None)
+    if role:
+        where = f"{config.function_name}:{config.qualifier}"
+        found.insert(
+            0,
+            Finding(
+                config.function_name,
+                config.qualifier,
+                FUNCTION,
+                None,
+                MISSING,
+                f"{where}: The function's execution role {role} does not exist (IAM answered NoSuchEntity): the "
+                "function cannot run, and none of its destinations or its dead-letter target can be used. Give the "
+                "function an existing role (UpdateFunctionConfiguration), or delete the function.",
+            ),
+        )
+    return found

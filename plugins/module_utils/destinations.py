@@ -97,13 +97,18 @@ class DestinationCheck(NamedTuple):
         return bool(self.unsupported) or self.exists.value is False or self.allowed.value is False
 
     @property
+    def role_missing(self) -> bool:
+        """Whether the function's execution role does not exist (C25): then no destination can be used."""
+        return self.allowed.value is False and self.allowed.missing
+
+    @property
     def outcome(self) -> str:
         if self.unsupported:
             return UNSUPPORTED
         if self.exists.value is False:
             return MISSING
         if self.allowed.value is False:
-            return DENIED
+            return MISSING if self.allowed.missing else DENIED  # missing: the execution role itself (C25)
         if self.key.value is False:
             return MISSING if self.key.missing else DENIED
         if None in (self.exists.value, self.allowed.value, self.key.value):

@@ -183,6 +183,8 @@ def simulate(connection: Connection, role: str, pairs: list[Pair]) -> dict[Pair,
     return decisions
 
 
+ROLE_MISSING_CODES = ("NoSuchEntity",)  # what SimulatePrincipalPolicy answers for a role IAM does not know (C25)
+
 UNSEPARATED = "unseparated"  # a cross-account answer that does not say what the role's own policies decide
 
 
@@ -231,6 +233,8 @@ class Preflight:
         self._decisions: dict[tuple[str, Pair], Optional[str]] = {}
         self._keys: dict[tuple[Optional[str], str], Union[KmsKey, Answer]] = {}  # (region, key id) -> key, or why not
         self._key_policies: dict[str, Optional[str]] = {}  # key ARN -> policy (None: the caller may not read it)
+        self._missing_roles: set[str] = set()  # execution roles IAM does not know (deleted, C25)
+        self._unread_roles: dict[str, str] = {}  # role -> the error its simulation failed with (not a denial)
         self._lock = threading.Lock()
         self._warn_lock = threading.Lock()
 
@@ -288,6 +292,20 @@ class Preflight:
             except CallerDenied as denied:
                 self.note(denied.permission, "the role's permissions were not checked")
                 decisions = {}
+            except AwsError as error:
+                # One role's trouble is that role's configs' verdict, never the task's: a deleted role (C25) may
+                # use nothing, so its destinations are refused at once (not retried as propagation); any other
+                # error leaves its checks unverified, said once.
+                if error.code in ROLE_MISSING_CODES:
+                    self._missing_roles.add(role)
+                else:
+                    self._unread_roles[role] = error.code or "an error"
+                    self._warn_once(
+                        SIMULATE,
+                        f"{self._name}: the permissions of execution role {role} were not checked: {SIMULATE} "
+                        f"failed ({error.code}); its destinations are reported unverified.",
+                    )
+                decisions = {}
             for pair in pairs:
                 self._decisions[(role, pair)] = decisions.get(pair)
 
@@ -311,7 +329,8 @@ class Preflight:
         )
         if check.outcome in (DENIED, MISSING) and not check.refused:  # the key: AWS accepts, delivery fails
             self._warn_once(f"{destination.arn} {function.role}", f"{self._name}: {check.message()}")
-        if check.outcome == UNVERIFIED and not (probed.exists.lacking or allowed.lacking or check.key.lacking):
+        said = probed.exists.lacking or allowed.lacking or check.key.lacking or function.role in self._unread_roles
+        if check.outcome == UNVERIFIED and not said:
             # e.g. another account's queue the caller cannot see: not the caller's permission, still never silent
             self._warn_once(destination.arn, f"{self._name}: {check.message()}")
         return check
@@ -382,6 +401,14 @@ class Preflight:
                     function.lacking,
                 )
             return Answer(None, "the function reports no execution role")
+        if role in self._missing_roles:
+            return Answer(
+                False, f"does not exist ({SIMULATE} answered NoSuchEntity), so it may use nothing", missing=True
+            )
+        if role in self._unread_roles:
+            return Answer(
+                None, f"the role's permissions were not checked ({SIMULATE} failed: {self._unread_roles[role]})"
+            )
         pairs = destination.permissions()
         identity = {pair: self._decisions.get((role, pair)) for pair in pairs}
         if any(decision is None for decision in identity.values()):

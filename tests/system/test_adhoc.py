@@ -4,7 +4,6 @@ connection only in environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_K
 from __future__ import annotations
 
 import pytest
-from conftest import DELETE
 from conftest import GET
 from conftest import INFO_MODULE
 from conftest import LIST

@@ -501,6 +501,34 @@ def test_a_key_in_another_account_that_may_not_be_described_names_that_account_s
     assert "Grant kms:DescribeKey to the credentials" not in warning
 
 
+def test_a_deleted_execution_role_is_missing_for_its_destinations_and_refuses_the_write(aws, warnings):
+    """C25: SimulatePrincipalPolicy answers NoSuchEntity for a role IAM no longer knows: that role may use nothing,
+    which is this config's verdict (missing, refused), never the task's failure."""
+    queue_found(aws)
+    aws.stub("iam").add_client_error(
+        "simulate_principal_policy",
+        service_error_code="NoSuchEntity",
+        service_message="The role with name r cannot be found.",
+        http_status_code=404,
+    )
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
+    assert (check.outcome, check.refused, check.role_missing) == (MISSING, True, True)
+    assert f"execution role {ROLE} does not exist" in check.message() and "NoSuchEntity" in check.message()
+    assert warnings == []
+
+
+def test_a_simulation_that_fails_otherwise_leaves_that_role_unverified_with_one_warning(aws, warnings):
+    queue_found(aws)
+    aws.stub("iam").add_client_error(
+        "simulate_principal_policy", service_error_code="ServiceFailure", http_status_code=500
+    )
+    [check] = preflight(aws, warnings).check([DestinationUse("on_failure", QUEUE, FUNCTION)])
+    assert (check.outcome, check.refused) == (UNVERIFIED, False)
+    assert "ServiceFailure" in check.message()
+    [warning] = warnings
+    assert ROLE in warning and "unverified" in warning
+
+
 # ---------------------------------------------------------------------------------------------- for the audit
 
 
