@@ -124,6 +124,30 @@ def _read_queue(client: Any, destination: Destination) -> Optional[Read]:
     return Read(True, attributes.get("Policy") or "", attributes.get("KmsMasterKeyId") or None)
 
 
+# An SQS queue URL of AWS's forms: sqs.REGION.amazonaws.com (.cn in China), the legacy REGION.queue.amazonaws.com,
+# and the oldest queue.amazonaws.com (us-east-1). The URL is what CloudFormation's Ref and most tools output for a
+# queue, so it is the most common slip where Lambda wants the ARN; it names the same queue, so it is taken as it.
+_QUEUE_URL_RE = re.compile(
+    r"https://(?:sqs\.(?P<region>[a-z0-9-]+)|(?P<legacy>[a-z0-9-]+)\.queue|queue)\.amazonaws\.com(?P<cn>\.cn)?"
+    r"/(?P<account>\d{12})/(?P<name>[A-Za-z0-9_-]{1,80}(?:\.fifo)?)/?"
+)
+
+
+def arn_from_queue_url(text: str) -> Optional[str]:
+    """The ARN of the queue an SQS queue URL names (no call), or None when `text` is not one."""
+    match = _QUEUE_URL_RE.fullmatch(text)
+    if match is None:
+        return None
+    region = match["region"] or match["legacy"] or "us-east-1"
+    if match["cn"]:
+        partition = "aws-cn"
+    elif region.startswith("us-gov-"):
+        partition = "aws-us-gov"
+    else:
+        partition = "aws"
+    return f"arn:{partition}:{SQS_QUEUE.service}:{region}:{match['account']}:{match['name']}"
+
+
 def queue_url(destination: Destination) -> str:
     """The queue's URL from its ARN, in its partition's domain (amazonaws.com.cn in China, amazonaws.com elsewhere)."""
     domain = "amazonaws.com.cn" if destination.partition == "aws-cn" else "amazonaws.com"
@@ -281,6 +305,11 @@ def parse_destination(arn: str) -> Destination:
     it names none: another service, or another resource of a known service (an EventBridge rule, a Lambda layer,
     an SNS subscription, an S3 object or access point)."""
     match = _ARN_RE.fullmatch(arn)
+    if match is None and re.match(r"[a-z]+://", arn):
+        raise NotADestination(
+            "it is a URL, and Lambda wants an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); of URLs, only an "
+            "SQS queue URL of AWS's form (https://sqs.REGION.amazonaws.com/ACCOUNT/QUEUE) is taken, as its queue's ARN"
+        )
     if match is None:
         raise NotADestination("it is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)")
     kind = _BY_SERVICE.get(match["service"])

@@ -32,6 +32,7 @@ from typing import Optional
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import LAMBDA_FUNCTION
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import Destination
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import NotADestination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import arn_from_queue_url
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import destination_for
 
 LATEST = "$LATEST"
@@ -359,6 +360,9 @@ def build_request(params: dict[str, Any]) -> Request:
     for half in DESTINATION_HALVES:
         if half in request and not request[half]:
             request[half] = None
+        elif half in request:
+            # a queue's URL names the queue as well as its ARN: what is written, returned and compared is the ARN
+            request[half] = arn_from_queue_url(request[half]) or request[half]
     return request
 
 

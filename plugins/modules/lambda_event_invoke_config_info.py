@@ -190,7 +190,8 @@ event_invoke_configs:
         outcome:
           description:
             - V(ok) it exists and the execution role may deliver to it; V(missing) it does not exist where its ARN
-              says; V(denied) the role may not deliver to it, or may not use the KMS key it is encrypted with;
+              says, or the function's execution role does not exist (then nothing can be delivered); V(denied) the
+              role may not deliver to it, or may not use the KMS key it is encrypted with;
               V(unsupported) a FIFO queue or topic, or a kind the half cannot deliver to; V(unverified) a read could
               not be made (the caller may not, or another account's destination cannot be seen).
           type: str
@@ -223,7 +224,7 @@ findings:
       description:
         - What the finding is about; V(on_success), V(on_failure) or V(dead_letter) for a destination check (the
           C(half) of its item in RV(event_invoke_configs[].destination_checks)), V(function) for the function
-          itself.
+          itself (V(missing) when its execution role does not exist, one finding rather than one per destination).
       type: str
       sample: dead_letter
     destination:

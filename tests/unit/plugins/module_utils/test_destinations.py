@@ -13,6 +13,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_ki
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import SQS_QUEUE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import Destination
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import NotADestination
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import arn_from_queue_url
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import destination_for
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destination_kinds import parse_destination
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.destinations import DENIED
@@ -214,7 +215,7 @@ def test_the_other_destination_kinds_are_supported_where_lambda_delivers_to_them
             "on_failure", f"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/ap", "it is not an S3 bucket", id="access-point"
         ),
         pytest.param("on_failure", f"arn:aws:sqs:{REGION}::failures", "it is not an SQS queue", id="no-account"),
-        pytest.param("on_failure", "https://sqs.eu-west-1.amazonaws.com/1/q", "not an ARN", id="url"),
+        pytest.param("on_failure", "https://sqs.eu-west-1.amazonaws.com/1/q", "Lambda wants an ARN", id="url"),
     ],
 )
 def test_what_a_half_cannot_deliver_to_is_known_from_the_arn(half, arn, reason):
@@ -312,3 +313,44 @@ def test_the_docs_table_of_destination_kinds_is_the_registry():
 
     page = Path(__file__).resolve().parents[4] / "docs" / "destinations.md"
     assert kinds_table() in page.read_text(), f"print kinds_table() into {page}:\n{kinds_table()}"
+
+
+# ---------------------------------------------------------------------------------------------- queue URLs (issue 21)
+
+
+@pytest.mark.parametrize(
+    ("url", "arn"),
+    [
+        ("https://sqs.eu-west-1.amazonaws.com/123456789012/orders", "arn:aws:sqs:eu-west-1:123456789012:orders"),
+        ("https://sqs.eu-west-1.amazonaws.com/123456789012/orders/", "arn:aws:sqs:eu-west-1:123456789012:orders"),
+        ("https://eu-west-1.queue.amazonaws.com/123456789012/o.fifo", "arn:aws:sqs:eu-west-1:123456789012:o.fifo"),
+        ("https://queue.amazonaws.com/123456789012/orders", "arn:aws:sqs:us-east-1:123456789012:orders"),
+        ("https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q", "arn:aws-cn:sqs:cn-north-1:123456789012:q"),
+        ("https://sqs.us-gov-west-1.amazonaws.com/123456789012/q", "arn:aws-us-gov:sqs:us-gov-west-1:123456789012:q"),
+    ],
+)
+def test_an_sqs_queue_url_of_aws_s_forms_names_its_queue_s_arn(url, arn):
+    assert arn_from_queue_url(url) == arn
+    assert parse_destination(arn).kind.noun == "SQS queue"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://sqs.eu-west-1.amazonaws.com/123456789012/orders",  # not https: not a URL AWS gives
+        "https://sqs.eu-west-1.amazonaws.com/1234/orders",  # not an account
+        "https://vpce-1a2b.sqs.eu-west-1.vpce.amazonaws.com/123456789012/orders",  # an endpoint's, not the queue's
+        "https://sqs.eu-west-1.amazonaws.com/123456789012/orders/extra",
+        "https://sns.eu-west-1.amazonaws.com/123456789012/topic",
+        "arn:aws:sqs:eu-west-1:123456789012:orders",
+    ],
+)
+def test_anything_else_is_not_a_queue_url(url):
+    assert arn_from_queue_url(url) is None
+
+
+def test_another_url_is_refused_naming_the_arn_form_and_the_one_url_taken():
+    with pytest.raises(NotADestination) as refused:
+        parse_destination("https://example.com/hooks/orders")
+    assert "Lambda wants an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)" in str(refused.value)
+    assert "https://sqs.REGION.amazonaws.com/ACCOUNT/QUEUE" in str(refused.value)

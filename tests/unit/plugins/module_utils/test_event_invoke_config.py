@@ -368,7 +368,12 @@ def test_validate_destination_accepts_supported_services(arn, halves):
         pytest.param("on_failure", f"{S3}/records/x.json", "it is not an S3 bucket", id="s3-object"),
         pytest.param("on_failure", "failures", "is not an ARN", id="bare-name"),
         pytest.param(
-            "on_failure", f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/q", "is not an ARN", id="sqs-url-not-arn"
+            # a queue's URL is taken as its ARN by build_request (issue 21); one that reaches this check unconverted
+            # is still refused, naming the form
+            "on_failure",
+            f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/q",
+            "Lambda wants an ARN",
+            id="sqs-url-raw",
         ),
         pytest.param("on_success", f"arn:aws:_-/!lambda:{REGION}:{ACCOUNT}:x", "is not an ARN", id="bad-service"),
         pytest.param("on_success", f"arn:aws:sqs:{REGION}:1234:q", "is not an ARN", id="short-account"),
@@ -377,7 +382,7 @@ def test_validate_destination_accepts_supported_services(arn, halves):
         pytest.param("on_success", f"arn:aws:sqs:useast1:{ACCOUNT}:q", "is not an ARN", id="bad-region"),
         # "$" matches before a trailing newline; \d matches any Unicode digit
         pytest.param("on_failure", f"{SQS}\n", "is not an ARN", id="trailing-newline"),
-        pytest.param("on_failure", "kafka://broker.example.com", "is not an ARN", id="kafka"),
+        pytest.param("on_failure", "kafka://broker.example.com", "Lambda wants an ARN", id="kafka"),
         pytest.param("on_failure", queue_arn(351), "351 characters long; AWS allows 350", id="351-characters"),
         pytest.param("on_failure", f"arn:aws:sqs:{REGION}:{ARABIC_DIGITS}:q", "is not an ARN", id="non-ascii-account"),
     ],

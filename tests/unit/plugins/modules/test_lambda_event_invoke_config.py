@@ -312,7 +312,7 @@ BAD_INPUTS = [
     ("age-high", {"maximum_event_age_in_seconds": 21601}, "maximum_event_age_in_seconds"),
     ("s3-on-success", {"on_success": "{bucket}"}, "on_success"),
     ("iam-destination", {"on_failure": "arn:aws:iam::123456789012:role/x"}, "on_failure"),
-    ("not-an-arn", {"on_failure": "https://sqs.us-east-1.amazonaws.com/123456789012/q"}, "on_failure"),
+    ("not-an-arn", {"on_failure": "https://example.com/123456789012/q"}, "on_failure"),
     ("self-destination", {"on_success": "{arn}"}, "on_success"),
     ("self-destination-alias", {"on_failure": "{arn}:live"}, "on_failure"),
     ("conflicting-qualifier", {"function_name": "{name}:live", "qualifier": "1"}, "qualifier"),

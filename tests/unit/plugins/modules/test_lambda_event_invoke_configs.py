@@ -308,6 +308,23 @@ def test_a_glob_with_a_qualifier_the_functions_lack_writes_nothing_and_says_it_o
     assert run.calls().count(GET_FUNCTION) == 44  # one per config per run, on GetFunction's own quota
 
 
+def test_a_queue_url_is_written_as_its_arn_and_the_same_task_again_changes_nothing(run):
+    """Issue 21: the queue's URL (what CloudFormation's Ref gives) names the queue; the ARN is what is written,
+    returned and compared, in both writing modules, with no call to learn it."""
+    first, second = names(run)
+    queue = arn(run, "queue")
+    url = f"https://sqs.us-east-1.amazonaws.com/{queue.split(':')[4]}/{queue.split(':')[5]}"
+    config = [{"function_name": first, "on_failure": url}]
+    created = apply(run, config=config)
+    assert [c["after"]["destination_config"]["on_failure"]["destination"] for c in created["changes"]] == [queue]
+    assert apply(run, config=config)["changed"] is False
+    single_run = run(single, function_name=second, on_failure=url)
+    assert single_run["event_invoke_config"]["destination_config"]["on_failure"]["destination"] == queue
+    run.clear()
+    assert run(single, function_name=second, on_failure=url)["changed"] is False
+    assert "GetQueueUrl" not in run.reads_elsewhere() and run.calls() == ["GetFunctionEventInvokeConfig"]
+
+
 def test_a_failure_message_names_twenty_configs_per_cause_and_counts_the_rest():
     from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import Failure
     from ansible_collections.cloudops.aws_lambda.plugins.module_utils.converge import failure_message
