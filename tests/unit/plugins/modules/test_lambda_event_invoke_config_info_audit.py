@@ -610,6 +610,12 @@ def test_the_region_audit_costs_one_get_function_per_config_and_per_function_wit
     for call in plain_calls:
         extra.remove(call)
     assert extra == ["GetFunction"] * (configs + functions - with_config)  # 2 + 2
+    unconfigured = [
+        entry["qualifier"]
+        for entry in run.emulator.requests()
+        if entry["operation"] == "GetFunction" and entry["function_name"] != name
+    ]
+    assert unconfigured == ["$LATEST"] * 2  # each function without a config is read as its $LATEST
     print(f"region audit, {functions} functions, {configs} configs on {with_config}: {len(extra)} GetFunction more")
     assert run.reads_elsewhere() == ["sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy"]
     assert result["findings"] == [] and plain["event_invoke_configs"] == [
