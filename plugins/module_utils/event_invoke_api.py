@@ -21,6 +21,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import o
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.calls import pages
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import exhausted_error
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Settings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
@@ -37,14 +38,18 @@ Classify = Callable[[Exception], Optional[RetryReason]]
 
 
 class Function(NamedTuple):
-    """What GetFunction tells about one qualifier: the identity its config would have, its execution role, and its
-    dead-letter queue or topic."""
+    """What GetFunction tells about one qualifier: the identity its config would have, its execution role, its
+    dead-letter queue or topic, and the function's reserved concurrency. A ListFunctions item tells the same about
+    $LATEST, except the reserved concurrency (C20)."""
 
     identity: EventInvokeConfig  # no LastModified, no settings
     role: Optional[str]
     account: Optional[str]  # None when not known (the caller may not call GetFunction)
     lacking: Optional[str] = None  # the caller's missing permission when GetFunction could not be read
     dead_letter: Optional[str] = None  # DeadLetterConfig.TargetArn, when the qualifier's code version has one
+    # Concurrency.ReservedConcurrentExecutions (0 switches the function off, C20); None when none is reserved, or
+    # when it was not read (ListFunctions does not carry it; GetFunction may be denied)
+    reserved_concurrency: Optional[int] = None
 
 
 def unread_function(target: Target, permission: str) -> Function:
@@ -140,11 +145,24 @@ def get_function(client: Any, target: Target) -> Optional[Function]:
     )
     if response is None:
         return None
-    configuration = response["Configuration"]
-    function_arn = qualified_arn(configuration["FunctionArn"], target.qualifier)
-    identity = EventInvokeConfig(function_arn, target.name, target.qualifier)
+    function = function_from_configuration(response["Configuration"], target.name, target.qualifier)
+    return function._replace(reserved_concurrency=reserved_concurrency(response))
+
+
+def function_from_configuration(configuration: dict[str, Any], name: str, qualifier: str) -> Function:
+    """A FunctionConfiguration (GetFunction's Configuration, or a ListFunctions item) as a Function of `qualifier`:
+    its role and dead-letter target; no reserved concurrency, which a FunctionConfiguration does not carry."""
+    function_arn = qualified_arn(configuration["FunctionArn"], qualifier)
+    identity = EventInvokeConfig(function_arn, name, qualifier)
     dead_letter = (configuration.get("DeadLetterConfig") or {}).get("TargetArn") or None
     return Function(identity, configuration.get("Role"), function_arn.split(":")[4], dead_letter=dead_letter)
+
+
+def reserved_concurrency(response: dict[str, Any]) -> Optional[int]:
+    """GetFunction's Concurrency.ReservedConcurrentExecutions: 0 is a real value (the function is switched off), and
+    no Concurrency means nothing is reserved (C20)."""
+    value = (response.get("Concurrency") or {}).get("ReservedConcurrentExecutions")
+    return int(value) if value is not None else None
 
 
 def list_configs(client: Any, function_name: str) -> Optional[list[EventInvokeConfig]]:
@@ -163,8 +181,15 @@ def list_configs(client: Any, function_name: str) -> Optional[list[EventInvokeCo
     return configs
 
 
+def list_functions(client: Any) -> Iterator[Function]:
+    """Every function in the client's region as its $LATEST, page by page (ListFunctions): name, execution role and
+    dead-letter target, which each item already carries (C20), so reading them costs no call of its own."""
+    for page in pages(client, "list_functions", PaginationConfig={"PageSize": LIST_PAGE_SIZE}):
+        for item in (page or {}).get("Functions", []):
+            yield function_from_configuration(item, item["FunctionName"], LATEST)
+
+
 def list_function_names(client: Any) -> Iterator[str]:
     """The names of every function in the client's region, page by page (ListFunctions)."""
-    for page in pages(client, "list_functions", PaginationConfig={"PageSize": LIST_PAGE_SIZE}):
-        for function in (page or {}).get("Functions", []):
-            yield function["FunctionName"]
+    for function in list_functions(client):
+        yield function.identity.function_name

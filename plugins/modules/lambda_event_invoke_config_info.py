@@ -19,7 +19,8 @@ description:
   - Each entry has exactly the shape M(cloudops.aws_lambda.lambda_event_invoke_config) returns, so an entry's
     C(function_name), C(qualifier), numbers and C(destination_config) can be fed back to that module unchanged.
   - With O(check_destinations=true) it also audits every destination it returns (and each function's dead-letter
-    target), with reads only, and lists what is broken in RV(findings).
+    target), configurations left on a deleted version or alias, and functions switched off (reserved concurrency
+    V(0)) whose events have nowhere to go, with reads only, and lists what is broken in RV(findings).
 author:
   - cloudops developers (@cloudops)
 options:
@@ -49,8 +50,19 @@ options:
         (C(kms:GenerateDataKey) and C(kms:Decrypt) in the same simulation, and the key policy).
       - Each entry of RV(event_invoke_configs) gains RV(event_invoke_configs[].destination_checks), and every check
         whose outcome is not V(ok) is listed in RV(findings).
-      - Costs one C(GetFunction) per function qualifier with a configuration (the execution role and the
-        dead-letter target; C(GetFunction) has a quota of its own), one read per distinct destination, one
+      - A configuration whose version or alias no longer exists (Lambda keeps listing it, and it can only be
+        deleted) stays in RV(event_invoke_configs), with no destination checks, and is a finding V(orphaned).
+      - A function whose reserved concurrency is V(0) (switched off) makes Lambda discard its asynchronous events at
+        once, without retries, unless an on-failure destination or a dead-letter target takes them; when none that
+        checks V(ok) does, that is a finding V(dropped).
+      - Over a region (no O(function_name)), every function is audited, also one without any configuration, by its
+        V($LATEST) dead-letter target (from C(ListFunctions), which returns it with the role) and its reserved
+        concurrency. Its findings have qualifier V($LATEST) and no entry in RV(event_invoke_configs).
+      - Costs one C(GetFunction) per function qualifier with a configuration (the execution role, the dead-letter
+        target and the reserved concurrency) and, over a region, one C(GetFunction) per function without a
+        configuration (its reserved concurrency, which C(ListFunctions) does not return); C(GetFunction) has a
+        quota of its own (100 requests per second) and is made right after each function's list, so it goes about
+        as fast as the listing. Then one read per distinct destination, one
         C(DescribeKey) and one C(GetKeyPolicy) per distinct KMS key, and one C(iam:SimulatePrincipalPolicy) per
         distinct execution role, paced at 5 requests per second (IAM answers from one endpoint for the whole
         account, shared by every tool and region).
@@ -77,8 +89,13 @@ attributes:
 notes:
   - A function or qualifier that does not exist gives an empty list, not a failure, so this module can be used to
     test for a configuration. A function deleted while a region-wide scan runs is left out.
-  - With O(check_destinations=true), a dead-letter target is checked only for function qualifiers that have an
-    asynchronous invocation configuration.
+  - With O(check_destinations=true), a dead-letter target is checked for each function qualifier that has an
+    asynchronous invocation configuration and, over a region, for V($LATEST) of each function that has none. The
+    dead-letter target of another version or alias without a configuration is not checked.
+  - With O(check_destinations=true), a C(GetFunction) that answers "not found" for a version or alias means the
+    qualifier was deleted (V(orphaned)); for V($LATEST) it means the function was deleted since it was listed, and
+    its configurations are left out. A function deleted between its list and its C(GetFunction) may show its
+    versions' and aliases' configurations as V(orphaned) once.
   - AWS lists configurations in no defined order; this module sorts them by function name, then qualifier.
 seealso:
   - module: cloudops.aws_lambda.lambda_event_invoke_config
@@ -174,6 +191,8 @@ event_invoke_configs:
       description:
         - The audit of each destination of the configuration and of the qualifier's dead-letter target, in the
           order V(on_success), V(on_failure), V(dead_letter).
+        - V([]) for a configuration whose qualifier no longer exists (its finding is V(orphaned)), since there is no
+          execution role to check its destinations with.
       returned: when O(check_destinations=true)
       type: list
       elements: dict
@@ -205,8 +224,11 @@ event_invoke_configs:
             region eu-west-1, account 123456789012 (GetQueueAttributes answered QueueDoesNotExist).
 findings:
   description:
-    - Every destination check whose outcome is not V(ok), over all configurations, in the order of
-      RV(event_invoke_configs); V([]) when every destination checks out.
+    - Every destination check whose outcome is not V(ok), every configuration whose qualifier no longer exists, and
+      every function qualifier whose asynchronous events are dropped, sorted by function name then qualifier (the
+      order of RV(event_invoke_configs)); V([]) when nothing is wrong.
+    - Over a region this includes the findings of functions without any configuration (qualifier V($LATEST)),
+      which have no entry in RV(event_invoke_configs).
   returned: when O(check_destinations=true)
   type: list
   elements: dict
@@ -217,14 +239,18 @@ findings:
       type: str
       sample: my-function
     qualifier:
-      description: The qualifier whose configuration (or dead-letter target) it is.
+      description:
+        - The qualifier whose configuration (or dead-letter target) it is; V($LATEST) for a function without a
+          configuration.
       type: str
       sample: live
     about:
       description:
         - What the finding is about; V(on_success), V(on_failure) or V(dead_letter) for a destination check (the
-          C(half) of its item in RV(event_invoke_configs[].destination_checks)), V(function) for the function
-          itself (V(missing) when its execution role does not exist, one finding rather than one per destination).
+          C(half) of its item in RV(event_invoke_configs[].destination_checks)), V(qualifier) for the version or
+          alias of an V(orphaned) configuration, V(function) for the function itself (V(missing) when its
+          execution role does not exist, one finding rather than one per destination).
+        - A V(dropped) finding is about V(on_failure), the route its events need.
       type: str
       sample: dead_letter
     destination:
@@ -232,8 +258,15 @@ findings:
       type: str
       sample: arn:aws:sqs:eu-west-1:123456789012:my-function-dlq.fifo
     outcome:
-      description: V(missing), V(denied), V(unsupported) or V(unverified).
+      description:
+        - V(missing), V(denied), V(unsupported) or V(unverified) for a destination check (see
+          RV(event_invoke_configs[].destination_checks[].outcome)).
+        - V(orphaned) the configuration's version or alias no longer exists; Lambda keeps listing the configuration,
+          which can only be deleted.
+        - V(dropped) the function's reserved concurrency is V(0), so Lambda discards every asynchronous event at once,
+          without retries, and no on-failure destination or dead-letter target that checks V(ok) takes them.
       type: str
+      choices: [missing, denied, unsupported, unverified, orphaned, dropped]
       sample: unsupported
     message:
       description: What was found, starting with the function and qualifier (C(NAME:QUALIFIER)).
@@ -252,7 +285,6 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_i
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils import event_invoke_config as core
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import Audit
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import check_result
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import findings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.connection import open_connection
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import PACING_SPEC
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.options import check_pacing
@@ -282,15 +314,21 @@ def validate(params: dict[str, Any]) -> tuple[Optional[core.Target], bool]:
 
 def scan_region(client: Any, concurrency: int, audit: Optional[Audit] = None) -> list[core.EventInvokeConfig]:
     """Every function's configs. Functions are listed page by page while earlier pages' functions are scanned; with
-    an audit, each worker also identifies its function's configs (GetFunction) as soon as they are listed."""
+    an audit, each worker also identifies its function's configs (GetFunction) as soon as they are listed, or, for a
+    function with none, audits its $LATEST as the listing tells it (role, dead-letter target)."""
 
-    def scan(name: str) -> list[core.EventInvokeConfig]:
+    def scan(function: api.Function) -> list[core.EventInvokeConfig]:
         # None: the function was deleted between ListFunctions and its list call; it has no configs to report.
-        configs = api.list_configs(client, name) or []
-        return audit.identify(configs) if audit and configs else configs
+        configs = api.list_configs(client, function.identity.function_name)
+        if audit is None or configs is None:
+            return configs or []
+        if not configs:
+            audit.identify_unconfigured(function)
+            return []
+        return audit.identify(configs)
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        return [config for configs in pool.map(scan, api.list_function_names(client)) for config in configs]
+        return [config for configs in pool.map(scan, api.list_functions(client)) for config in configs]
 
 
 def run(module: Any) -> dict[str, Any]:
@@ -324,7 +362,8 @@ def run(module: Any) -> dict[str, Any]:
         "event_invoke_configs": [
             {**c.to_result(), "destination_checks": [check_result(check) for check in checks[c.key]]} for c in configs
         ],
-        "findings": [finding.to_result() for c in configs for finding in findings(c, checks[c.key])],
+        # also those of functions without a config (region scan), which have no entry above
+        "findings": [finding.to_result() for finding in audit.findings(checks)],
     }
 
 

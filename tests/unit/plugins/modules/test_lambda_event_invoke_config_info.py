@@ -117,17 +117,31 @@ def test_the_region_holds_every_functions_configs_sorted(run):
     assert calls.count(LIST) == len(lambda_client(run).list_functions()["Functions"])
 
 
-def test_a_function_deleted_during_the_region_scan_is_skipped(run, monkeypatch):
+@pytest.mark.parametrize("check_destinations", [False, True])
+def test_a_function_deleted_during_the_region_scan_is_skipped(run, monkeypatch, check_destinations):
     three_configs(run)
-    real_names = event_invoke_api.list_function_names
+    real_functions = event_invoke_api.list_functions
+    # The region scan reads each listed function's role and dead-letter target (the audit's), not just its name, so
+    # the ghost is a listed item of a function that no longer exists.
+    ghost = event_invoke_api.function_from_configuration(
+        {"FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:deleted-meanwhile"},
+        "deleted-meanwhile",
+        "$LATEST",
+    )
 
-    def names_with_a_ghost(client):
-        yield "deleted-meanwhile"
-        yield from real_names(client)
+    def functions_with_a_ghost(client):
+        yield ghost
+        yield from real_functions(client)
 
-    monkeypatch.setattr(event_invoke_api, "list_function_names", names_with_a_ghost)
-    result = run(module)
+    monkeypatch.setattr(event_invoke_api, "list_functions", functions_with_a_ghost)
+    result = run(module, check_destinations=check_destinations)
     assert not result["failed"]
+    # its list answered 404: no GetFunction, no finding (unlike a deleted alias, whose config is still listed)
+    assert "deleted-meanwhile" not in [f["function_name"] for f in result.get("findings", [])]
+    if check_destinations:  # one per config, and one per real function without a config (the audit's cost)
+        configs = result["event_invoke_configs"]
+        without = len(lambda_client(run).list_functions()["Functions"]) - len({c["function_name"] for c in configs})
+        assert run.calls().count("GetFunction") == len(configs) + without
     assert len([c for c in result["event_invoke_configs"] if c["function_name"].startswith("m-")]) == 3
 
 

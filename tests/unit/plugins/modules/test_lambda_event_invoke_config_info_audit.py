@@ -116,6 +116,14 @@ class Corner:
             FunctionName=self.name, Qualifier=qualifier, MaximumRetryAttempts=0, DestinationConfig=config
         )
 
+    def reserve(self, concurrency: int) -> None:
+        """The function's reserved concurrency; 0 switches it off (C20)."""
+        fixtures.set_reserved_concurrency(self.clients, self.name, concurrency)
+
+    def delete_alias(self, alias: str) -> None:
+        """Delete the alias after its config was written: Lambda keeps listing the config (C15)."""
+        self.clients.awslambda.delete_alias(FunctionName=self.name, Name=alias)
+
     def close(self) -> None:
         self.clients.awslambda.delete_function(FunctionName=self.name)
         for url in self.queues:
@@ -369,8 +377,8 @@ def test_one_qualifier_is_audited_alone(run, corner):
 
 
 def test_the_region_audit_finds_each_broken_destination_among_every_function(run, corner):
-    """Region-wide: every function listed once, GetFunction for each config only, and one read per distinct
-    destination and role however many functions share them."""
+    """Region-wide: every function listed once, GetFunction for each config (and for each function without one: none
+    here), and one read per distinct destination and role however many functions share them."""
     queue = run.world["queue"]["arn"]
     lam = run.emulator.client("lambda")
     for function in run.world["functions"]:
@@ -392,7 +400,8 @@ def test_the_region_audit_finds_each_broken_destination_among_every_function(run
     calls = run.calls()
     functions = len(lam.list_functions()["Functions"])
     assert calls.count(LIST) == functions
-    assert calls.count("GetFunction") == len(result["event_invoke_configs"])
+    # every function of this world has a config, so GetFunction is made once per config and for no other function
+    assert functions == len(ours) and calls.count("GetFunction") == len(result["event_invoke_configs"])
     assert set(calls) == {"ListFunctions", LIST, "GetFunction"}
     reads = run.reads_elsewhere()
     assert reads.count("sqs:GetQueueAttributes") == len(
@@ -433,3 +442,182 @@ def test_a_caller_that_may_not_call_get_function_gets_unverified_checks_and_one_
     assert "lambda:GetFunction" in warning and "check_destinations: false" in warning
     # the queue is still looked for; without a role there is nothing to simulate, and the FIFO queue is not read
     assert run.reads_elsewhere() == ["sqs:GetQueueAttributes"]
+
+
+# ------------------------------------------------------------------------------ a qualifier that no longer exists
+
+
+def test_a_config_left_on_a_deleted_alias_is_orphaned_kept_and_costs_no_call_more(run, corner):
+    """C15: Lambda keeps listing the config of a deleted alias, and GetFunction on it answers 404. The audit keeps the
+    config (as the listing without the audit does), says it can only be deleted, and checks none of its destinations
+    (there is no role to check them with); the GetFunction it makes for every config is all it takes."""
+    healthy, stranded = corner.queue("ok"), corner.queue("stranded")
+    corner.put("$LATEST", on_failure=healthy)
+    corner.clients.awslambda.create_alias(FunctionName=corner.name, Name="old", FunctionVersion="1")
+    corner.put("old", on_failure=stranded)
+    corner.delete_alias("old")
+    listed = corner.clients.awslambda.list_function_event_invoke_configs(FunctionName=corner.name)
+    arns = [item["FunctionArn"] for item in listed["FunctionEventInvokeConfigs"]]
+    assert sorted(arn.rsplit(":", 1)[1] for arn in arns) == ["$LATEST", "old"]  # kept listed, as Lambda does
+    run.clear()
+    plain = run(module, function_name=corner.name)
+    run.clear()
+    result = audit(run, function_name=corner.name)
+    assert [c["qualifier"] for c in result["event_invoke_configs"]] == ["$LATEST", "old"]
+    assert [c["function_arn"] for c in result["event_invoke_configs"]] == [
+        c["function_arn"] for c in plain["event_invoke_configs"]
+    ]
+    assert [[d["outcome"] for d in c["destination_checks"]] for c in result["event_invoke_configs"]] == [["ok"], []]
+    assert result["findings"] == [
+        {
+            "function_name": corner.name,
+            "qualifier": "old",
+            "about": "qualifier",
+            "destination": None,
+            "outcome": "orphaned",
+            "message": f"{corner.name}:old: The qualifier old of function {corner.name} no longer exists, but Lambda "
+            "keeps its event invoke config: it can only be deleted (state: absent, or lambda_event_invoke_configs "
+            "state: deleted).",
+        }
+    ]
+    # the calls an audit of two configs made before it knew about orphans: the list, one GetFunction per config
+    assert run.calls()[0] == LIST and sorted(run.calls()[1:]) == ["GetFunction"] * 2
+    assert run.reads_elsewhere() == ["sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy"]  # not the stranded one
+    assert result["warnings"] == []
+
+
+def test_the_orphaned_qualifier_asked_for_alone(run, corner):
+    corner.clients.awslambda.create_alias(FunctionName=corner.name, Name="old", FunctionVersion="1")
+    corner.put("old", on_failure=corner.queue("stranded"))
+    corner.delete_alias("old")
+    run.clear()
+    result = audit(run, function_name=corner.name, qualifier="old")
+    assert [c["qualifier"] for c in result["event_invoke_configs"]] == ["old"]
+    assert [(f["qualifier"], f["about"], f["outcome"]) for f in result["findings"]] == [
+        ("old", "qualifier", "orphaned")
+    ]
+    assert run.calls() == ["GetFunctionEventInvokeConfig", "GetFunction"] and run.reads_elsewhere() == []
+
+
+# ------------------------------------------------------------------------- reserved concurrency 0: nowhere to go
+
+
+def region_findings(run, corner) -> list[tuple]:
+    """A region audit's findings about the corner's function: (qualifier, about, destination, outcome)."""
+    result = audit(run, concurrency=4)
+    assert not [c for c in result["event_invoke_configs"] if c["function_name"] == corner.name]
+    return [
+        (f["qualifier"], f["about"], f["destination"], f["outcome"])
+        for f in result["findings"]
+        if f["function_name"] == corner.name
+    ]
+
+
+def test_a_switched_off_function_without_config_or_dead_letter_queue_drops_its_events(run, corner):
+    corner.reserve(0)
+    run.clear()
+    result = audit(run, concurrency=4)
+    [finding] = [f for f in result["findings"] if f["function_name"] == corner.name]
+    assert finding == {
+        "function_name": corner.name,
+        "qualifier": "$LATEST",
+        "about": "on_failure",
+        "destination": None,
+        "outcome": "dropped",
+        "message": f"{corner.name}:$LATEST: The function's reserved concurrency is 0, so Lambda discards every "
+        "asynchronous event at once, without retries. It has no on_failure destination and no dead-letter queue. "
+        "Route them to an on_failure destination or a dead-letter queue that works, or give the function "
+        "concurrency again.",
+    }
+    assert not [c for c in result["event_invoke_configs"] if c["function_name"] == corner.name]
+
+
+def test_a_switched_off_function_whose_failures_go_to_a_working_queue_is_fine(run, corner):
+    corner.put("$LATEST", on_failure=corner.queue("ok"))
+    corner.reserve(0)
+    run.clear()
+    result = audit(run, function_name=corner.name)
+    assert result["findings"] == []
+    assert run.calls() == [LIST, "GetFunction"]  # the reserved concurrency came with the GetFunction of the config
+
+
+def test_a_switched_off_function_whose_dead_letter_queue_is_gone_drops_its_events(run, corner):
+    """Both findings: the dead-letter queue is missing, and so nothing receives the events."""
+    queue = corner.queue("dlq")
+    corner.use("dead_letter", queue)  # a config with no destination, and the dead-letter queue
+    corner.delete_queue(queue)
+    corner.reserve(0)
+    run.clear()
+    result = audit(run, function_name=corner.name)
+    assert [(f["qualifier"], f["about"], f["destination"], f["outcome"]) for f in result["findings"]] == [
+        ("$LATEST", "dead_letter", queue, "missing"),
+        ("$LATEST", "on_failure", None, "dropped"),
+    ]
+    assert f"Its dead-letter target {queue} is missing." in result["findings"][1]["message"]
+    assert run.calls() == [LIST, "GetFunction"]
+
+
+def test_a_switched_off_function_without_config_whose_dead_letter_queue_is_gone(run, corner):
+    queue = corner.queue("dlq")
+    corner.dead_letter(queue)
+    corner.delete_queue(queue)
+    corner.reserve(0)
+    run.clear()
+    assert region_findings(run, corner) == [
+        ("$LATEST", "dead_letter", queue, "missing"),
+        ("$LATEST", "on_failure", None, "dropped"),
+    ]
+
+
+def test_a_function_without_config_has_its_dead_letter_queue_checked(run, corner):
+    """New with the region audit of every function: before it, a function without a config was not looked at."""
+    queue = corner.queue("dlq")
+    corner.dead_letter(queue)
+    corner.delete_queue(queue)
+    corner.reserve(5)  # it may run: a missing queue, but nothing is dropped for want of concurrency
+    run.clear()
+    assert region_findings(run, corner) == [("$LATEST", "dead_letter", queue, "missing")]
+
+
+def test_a_function_without_config_whose_dead_letter_queue_works_gives_no_finding(run, corner):
+    corner.dead_letter(corner.queue("dlq"))
+    corner.reserve(0)  # switched off, but its events go to the queue
+    run.clear()
+    assert region_findings(run, corner) == []
+
+
+def test_the_region_audit_costs_one_get_function_per_config_and_per_function_without_one(run, corner):
+    """The exact cost the module documents, on N functions of which some have configs: ListFunctions per 50, one list
+    per function (as without the audit), and one GetFunction per config plus one per function without a config
+    (its reserved concurrency); a dead-letter queue is read like any destination, once."""
+    lam = run.emulator.client("lambda")
+    name = run.world["functions"][0]["name"]
+    lam.put_function_event_invoke_config(FunctionName=name, Qualifier="$LATEST", MaximumRetryAttempts=1)
+    lam.put_function_event_invoke_config(FunctionName=name, Qualifier="live", MaximumRetryAttempts=1)
+    corner.dead_letter(corner.queue("dlq"))  # no config: its dead-letter queue comes with ListFunctions
+    run.clear()
+    plain = run(module, concurrency=4)
+    plain_calls = run.calls()
+    run.clear()
+    result = audit(run, concurrency=4)
+    calls = run.calls()
+    functions = len(lam.list_functions()["Functions"])
+    configs = len(result["event_invoke_configs"])
+    with_config = len({c["function_name"] for c in result["event_invoke_configs"]})
+    assert (functions, configs, with_config) == (3, 2, 1)
+    assert sorted(plain_calls) == sorted(["ListFunctions"] + [LIST] * functions)
+    extra = sorted(calls)
+    for call in plain_calls:
+        extra.remove(call)
+    assert extra == ["GetFunction"] * (configs + functions - with_config)  # 2 + 2
+    unconfigured = [
+        entry["qualifier"]
+        for entry in run.emulator.requests()
+        if entry["operation"] == "GetFunction" and entry["function_name"] != name
+    ]
+    assert unconfigured == ["$LATEST"] * 2  # each function without a config is read as its $LATEST
+    print(f"region audit, {functions} functions, {configs} configs on {with_config}: {len(extra)} GetFunction more")
+    assert run.reads_elsewhere() == ["sqs:GetQueueAttributes", "iam:SimulatePrincipalPolicy"]
+    assert result["findings"] == [] and plain["event_invoke_configs"] == [
+        {k: v for k, v in c.items() if k != "destination_checks"} for c in result["event_invoke_configs"]
+    ]
