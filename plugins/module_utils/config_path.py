@@ -45,6 +45,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_c
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import DELETE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import LATEST
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import UNSET
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import UPDATE
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Action
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import Target
@@ -187,8 +188,13 @@ class ConfigPath:
         (its execution role)."""
         if action.kind == DELETE:
             return None
-        creating = action.kind == CREATE and (self.options.check_mode or action.target.qualifier != LATEST)
-        if creating or (self.options.checks_destinations and action.new_destinations()):
+        named = action.target.qualifier != LATEST
+        creating = action.kind == CREATE and (self.options.check_mode or named)
+        # Lambda keeps the config of a deleted alias or version (C15) and a Put on it answers 404: check mode reads
+        # the qualifier of an update too, so it fails where the real run would (issue 21). $LATEST goes only with
+        # its function, which the List or Get already found.
+        orphan = self.options.check_mode and action.kind == UPDATE and named
+        if creating or orphan or (self.options.checks_destinations and action.new_destinations()):
             try:
                 self.function(action.target)
             except AwsError as error:
