@@ -170,8 +170,14 @@ class Finding(NamedTuple):
     def from_check(cls, key: ConfigKey, check: DestinationCheck) -> Finding:
         return cls(*key, check.half, check.arn, check.outcome, f"{where(key)}: {check.message()}")
 
+    @property
+    def cause(self) -> str:
+        """The message without the NAME:QUALIFIER it starts with: what findings with the same cause share, so a job
+        can print one line per cause (one deleted shared queue is one line, not one per config)."""
+        return self.message[len(where((self.function_name, self.qualifier))) + 2 :]
+
     def to_result(self) -> dict[str, Optional[str]]:
-        return self._asdict()
+        return {**self._asdict(), "cause": self.cause}
 
 
 def where(key: ConfigKey) -> str:

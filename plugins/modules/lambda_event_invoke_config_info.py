@@ -275,6 +275,16 @@ findings:
         my-function:live: The function's dead-letter target arn:aws:sqs:eu-west-1:123456789012:my-function-dlq.fifo
         cannot receive records: it is a FIFO queue: Lambda accepts it when the config is written but cannot deliver
         records to FIFO queues or topics, so every record is dropped. Use a standard queue.
+    cause:
+      description:
+        - RV(findings[].message) without the C(NAME:QUALIFIER) it starts with. Findings with the same cause (one
+          deleted queue many configs send to) share it, so a job can print one line per cause; see
+          C(docs/examples/audit_destinations.yml).
+      type: str
+      sample: >-
+        The function's dead-letter target arn:aws:sqs:eu-west-1:123456789012:my-function-dlq.fifo cannot receive
+        records: it is a FIFO queue: Lambda accepts it when the config is written but cannot deliver records to FIFO
+        queues or topics, so every record is dropped. Use a standard queue.
 """
 
 from concurrent.futures import ThreadPoolExecutor

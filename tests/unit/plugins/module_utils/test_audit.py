@@ -118,6 +118,7 @@ def test_each_outcome_on_each_half(aws, half, outcome):
                 "destination": destination,
                 "outcome": outcome,
                 "message": f"fn:$LATEST: {result['message']}",
+                "cause": result["message"],
             }
         ]
         assert found[0]["message"].startswith(
@@ -171,6 +172,10 @@ def test_a_config_whose_alias_or_version_is_gone_is_kept_as_orphaned_without_a_c
     assert audit.identify([orphan]) == [orphan]
     checks = audit.checks()
     assert checks == {("fn", qualifier): []}
+    orphan = (
+        f"The qualifier {qualifier} of function fn no longer exists, but Lambda keeps its event invoke config: it can "
+        "only be deleted (state: absent, or lambda_event_invoke_configs state: deleted)."
+    )
     assert [f.to_result() for f in audit.findings(checks)] == [
         {
             "function_name": "fn",
@@ -178,9 +183,8 @@ def test_a_config_whose_alias_or_version_is_gone_is_kept_as_orphaned_without_a_c
             "about": "qualifier",
             "destination": None,
             "outcome": "orphaned",
-            "message": f"fn:{qualifier}: The qualifier {qualifier} of function fn no longer exists, but Lambda keeps "
-            "its event invoke config: it can only be deleted (state: absent, or lambda_event_invoke_configs state: "
-            "deleted).",
+            "message": f"fn:{qualifier}: {orphan}",
+            "cause": orphan,
         }
     ]
 

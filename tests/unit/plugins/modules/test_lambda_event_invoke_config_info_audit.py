@@ -468,6 +468,10 @@ def test_a_config_left_on_a_deleted_alias_is_orphaned_kept_and_costs_no_call_mor
         c["function_arn"] for c in plain["event_invoke_configs"]
     ]
     assert [[d["outcome"] for d in c["destination_checks"]] for c in result["event_invoke_configs"]] == [["ok"], []]
+    orphan = (
+        f"The qualifier old of function {corner.name} no longer exists, but Lambda keeps its event invoke config: it "
+        "can only be deleted (state: absent, or lambda_event_invoke_configs state: deleted)."
+    )
     assert result["findings"] == [
         {
             "function_name": corner.name,
@@ -475,9 +479,8 @@ def test_a_config_left_on_a_deleted_alias_is_orphaned_kept_and_costs_no_call_mor
             "about": "qualifier",
             "destination": None,
             "outcome": "orphaned",
-            "message": f"{corner.name}:old: The qualifier old of function {corner.name} no longer exists, but Lambda "
-            "keeps its event invoke config: it can only be deleted (state: absent, or lambda_event_invoke_configs "
-            "state: deleted).",
+            "message": f"{corner.name}:old: {orphan}",
+            "cause": orphan,  # what a job groups its lines by
         }
     ]
     # the calls an audit of two configs made before it knew about orphans: the list, one GetFunction per config
@@ -518,16 +521,19 @@ def test_a_switched_off_function_without_config_or_dead_letter_queue_drops_its_e
     run.clear()
     result = audit(run, concurrency=4)
     [finding] = [f for f in result["findings"] if f["function_name"] == corner.name]
+    dropped = (
+        "The function's reserved concurrency is 0, so Lambda discards every asynchronous event at once, without "
+        "retries. It has no on_failure destination and no dead-letter queue. Route them to an on_failure destination "
+        "or a dead-letter queue that works, or give the function concurrency again."
+    )
     assert finding == {
         "function_name": corner.name,
         "qualifier": "$LATEST",
         "about": "on_failure",
         "destination": None,
         "outcome": "dropped",
-        "message": f"{corner.name}:$LATEST: The function's reserved concurrency is 0, so Lambda discards every "
-        "asynchronous event at once, without retries. It has no on_failure destination and no dead-letter queue. "
-        "Route them to an on_failure destination or a dead-letter queue that works, or give the function "
-        "concurrency again.",
+        "message": f"{corner.name}:$LATEST: {dropped}",
+        "cause": dropped,
     }
     assert not [c for c in result["event_invoke_configs"] if c["function_name"] == corner.name]
 
