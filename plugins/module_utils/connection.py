@@ -51,7 +51,7 @@ from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.retries import botocore_retries
 
 COLLECTION_NAME = "cloudops.aws_lambda"
-COLLECTION_VERSION = "1.1.0"  # tests/unit checks this against galaxy.yml
+COLLECTION_VERSION = "1.2.0"  # tests/unit checks this against galaxy.yml
 
 # A refused or unanswered connection fails the same way on every attempt: try it a few times, not max_attempts
 # times with throttling's long backoff (about 16 s of silence with the defaults), and wait less than botocore's
