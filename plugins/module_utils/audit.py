@@ -66,11 +66,17 @@ class Subject(NamedTuple):
 class Audit:
     """The audit of one task. Thread-safe: the region scan identifies each function's configs in its own worker."""
 
-    def __init__(self, connection: Connection, warn: Callable[[str], None]) -> None:
+    def __init__(self, connection: Connection, warn: Callable[[str], None], overlap: bool = False) -> None:
         self.client = connection.lambda_client
         self.preflight = Preflight(connection, warn, NAME, OPT_OUT)
         self._subjects: dict[ConfigKey, Subject] = {}
         self._lock = threading.Lock()
+        # A region scan checks a role's first function's destinations as soon as it is identified, so IAM's pace
+        # (5 simulations/s) overlaps the scan instead of following it: with one role per function (CDK, SAM and
+        # Serverless's default) that is every simulation. A role seen before waits for checks(), which asks it the
+        # rest in one call: never twice for the same question, and a shared role costs at most one call more.
+        self._overlap = overlap
+        self._roles_seen: set[str] = set()
 
     def identify(self, configs: list[EventInvokeConfig], concurrency: int = 1) -> list[EventInvokeConfig]:
         """GetFunction for each config's qualifier (its execution role, dead-letter target and the function's reserved
@@ -81,7 +87,9 @@ class Audit:
                 found = list(pool.map(self._identify_one, configs))
         else:
             found = [self._identify_one(config) for config in configs]
-        return [config for config in found if config is not None]
+        kept = [config for config in found if config is not None]
+        self._check_new_roles([self._subjects[config.key] for config in kept])
+        return kept
 
     def _identify_one(self, config: EventInvokeConfig) -> Optional[EventInvokeConfig]:
         target = Target(config.function_name, config.function_name, config.qualifier)
@@ -103,7 +111,19 @@ class Audit:
         if read is None:
             return
         function = listed._replace(reserved_concurrency=read.reserved_concurrency)
-        self._keep(Subject(listed.identity.key, function, dead_letter_uses(function)))
+        subject = Subject(listed.identity.key, function, dead_letter_uses(function))
+        self._keep(subject)
+        self._check_new_roles([subject])
+
+    def _check_new_roles(self, subjects: list[Subject]) -> None:
+        """With overlap, the verdicts on these subjects' uses whose role no earlier function had (see __init__)."""
+        if not self._overlap:
+            return
+        with self._lock:
+            uses = [use for s in subjects for use in s.uses if use.function.role not in self._roles_seen]
+            self._roles_seen.update(use.function.role for s in subjects for use in s.uses if use.function.role)
+        if uses:
+            self.preflight.verdicts(uses)  # kept in the preflight's caches; checks() reads them without a call
 
     def _keep(self, subject: Subject) -> None:
         with self._lock:

@@ -352,7 +352,7 @@ def run(module: Any) -> dict[str, Any]:
     if params["check_destinations"]:
         # IAM is one endpoint per account: its own pace, apart from Lambda's (the IAM client is made only if needed).
         RequestRateLimiter(IAM_RATE_LIMIT).attach_to_session(connection.session, "iam")
-        audit = Audit(connection, module.warn)
+        audit = Audit(connection, module.warn, overlap=target is None)  # a region scan overlaps IAM with the scan
     if target is None:
         configs = scan_region(client, params["concurrency"], audit)
     else:
