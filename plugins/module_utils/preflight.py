@@ -233,6 +233,7 @@ class Preflight:
         self._decisions: dict[tuple[str, Pair], Optional[str]] = {}
         self._keys: dict[tuple[Optional[str], str], Union[KmsKey, Answer]] = {}  # (region, key id) -> key, or why not
         self._key_policies: dict[str, Optional[str]] = {}  # key ARN -> policy (None: the caller may not read it)
+        self._policies: dict[str, Optional[str]] = {}  # destination ARN -> its resource policy (Lambda, S3 read it)
         self._missing_roles: set[str] = set()  # execution roles IAM does not know (deleted, C25)
         self._unread_roles: dict[str, str] = {}  # role -> the error its simulation failed with (not a denial)
         self._lock = threading.Lock()
@@ -430,7 +431,7 @@ class Preflight:
         if denied or (not same_account and not all_allowed) or cannot_change:
             return permission_answer(decided, None, same_account)
         try:
-            text = resource_policy(self.connection, destination, probed)
+            text = self._resource_policy(destination, probed)
         except CallerDenied as denied_read:
             self.note(denied_read.permission, f"the resource policy of {destination.arn} was not checked")
             return Answer(
@@ -440,6 +441,12 @@ class Preflight:
             return Answer(None, "the destination's resource policy was not read: the destination was not found")
         resource = {pair: resource_policy_decision(text, role, *pair) for pair in pairs} if text else {}
         return permission_answer(decided, resource, same_account)
+
+    def _resource_policy(self, destination: Destination, probed: Probe) -> Optional[str]:
+        """resource_policy once per destination, however many configs and roles use it (the lock is held)."""
+        if destination.arn not in self._policies:
+            self._policies[destination.arn] = resource_policy(self.connection, destination, probed)
+        return self._policies[destination.arn]
 
     def existence(self, destination: Destination) -> Probe:
         """A destination's existence read alone (made once, and kept for the checks): what a default real run reads

@@ -627,3 +627,23 @@ def test_the_region_audit_costs_one_get_function_per_config_and_per_function_wit
     assert result["findings"] == [] and plain["event_invoke_configs"] == [
         {k: v for k, v in c.items() if k != "destination_checks"} for c in result["event_invoke_configs"]
     ]
+
+
+def test_a_bucket_many_configs_send_failures_to_has_its_policy_read_once(run):
+    """A bucket's policy can deny what the role's own policies allow, so it is read; once per bucket, not per config
+    (the region scan checks each function as it is identified)."""
+    bucket = run.world["bucket"]["arn"]
+    lam = run.emulator.client("lambda")
+    for function in run.world["functions"]:
+        for qualifier in ("$LATEST", "live"):
+            lam.put_function_event_invoke_config(
+                FunctionName=function["name"],
+                Qualifier=qualifier,
+                DestinationConfig={"OnFailure": {"Destination": bucket}},
+            )
+    run.clear()
+    result = audit(run)
+    mine = [c for c in result["event_invoke_configs"] if c["destination_config"]["on_failure"].get("destination")]
+    assert len(mine) == 4 and all(c["destination_checks"][0]["outcome"] == "ok" for c in mine)
+    assert run.reads_elsewhere().count("s3:GetBucketPolicy") == 1
+    assert run.reads_elsewhere().count("s3:HeadBucket") == 1
