@@ -176,38 +176,28 @@ FAILURE_ROUTES = (ON_FAILURE, DEAD_LETTER)  # where Lambda sends an event it giv
 
 class Finding(NamedTuple):
     """One thing the audit found wrong: which config, what about it (a half, the dead-letter target, the qualifier or
-    the function itself), the outcome, and a message that names the function and qualifier, so a line of a job's
-    output says where. The destination checks are one source of findings; GetFunction is another."""
+    the function itself), the outcome, and its cause: the message without the config it is about, what findings with
+    the same cause share (a job prints one line per cause). The message names the function and qualifier, so a line
+    of a job's output says where. The destination checks are one source of findings; GetFunction is another."""
 
     function_name: str
     qualifier: str
     about: str  # on_success | on_failure | dead_letter | qualifier | function
     destination: Optional[str]
     outcome: str
-    message: str
+    cause: str
 
     @classmethod
     def from_check(cls, key: ConfigKey, check: DestinationCheck) -> Finding:
-        return cls(*key, check.half, check.arn, check.outcome, f"{where(key)}: {check.message()}")
+        return cls(*key, check.half, check.arn, check.outcome, check.message())
 
     @property
-    def cause(self) -> str:
-        """The message without the NAME:QUALIFIER it starts with: what findings with the same cause share, so a job
-        can print one line per cause (one deleted shared queue is one line, not one per config)."""
-        return self.message[len(where((self.function_name, self.qualifier))) + 2 :]
+    def message(self) -> str:
+        """NAME:QUALIFIER: cause."""
+        return f"{self.function_name}:{self.qualifier}: {self.cause}"
 
     def to_result(self) -> dict[str, Optional[str]]:
-        return {**self._asdict(), "cause": self.cause}
-
-
-def where(key: ConfigKey) -> str:
-    """NAME:QUALIFIER, how every finding's message starts."""
-    return f"{key[0]}:{key[1]}"
-
-
-def findings(config: EventInvokeConfig, checks: list[DestinationCheck]) -> list[Finding]:
-    """One finding per check of this config that is not ok."""
-    return check_findings(config.key, checks)
+        return {**self._asdict(), "message": self.message}
 
 
 def check_findings(key: ConfigKey, checks: list[DestinationCheck]) -> list[Finding]:
@@ -220,12 +210,12 @@ def check_findings(key: ConfigKey, checks: list[DestinationCheck]) -> list[Findi
 
 def missing_role(key: ConfigKey, role: str) -> Finding:
     """The function's execution role does not exist (SimulatePrincipalPolicy answered NoSuchEntity, C25)."""
-    message = (
-        f"{where(key)}: The function's execution role {role} does not exist (IAM answered NoSuchEntity): the function "
-        "cannot run, and none of its destinations or its dead-letter target can be used. Give the function an "
-        "existing role (UpdateFunctionConfiguration), or delete the function."
+    cause = (
+        f"The function's execution role {role} does not exist (IAM answered NoSuchEntity): the function cannot run, "
+        "and none of its destinations or its dead-letter target can be used. Give the function an existing role "
+        "(UpdateFunctionConfiguration), or delete the function."
     )
-    return Finding(*key, FUNCTION, None, MISSING, message)
+    return Finding(*key, FUNCTION, None, MISSING, cause)
 
 
 def subject_findings(subject: Subject, checks: list[DestinationCheck]) -> list[Finding]:
@@ -240,11 +230,11 @@ def subject_findings(subject: Subject, checks: list[DestinationCheck]) -> list[F
 def orphaned(key: ConfigKey) -> Finding:
     """A config whose version or alias was deleted: Lambda still lists it, and Put and Update answer 404 (C15)."""
     name, qualifier = key
-    message = (
-        f"{where(key)}: The qualifier {qualifier} of function {name} no longer exists, but Lambda keeps its event "
-        f"invoke config: it can only be deleted (state: absent, or lambda_event_invoke_configs state: deleted)."
+    cause = (
+        f"The qualifier {qualifier} of function {name} no longer exists, but Lambda keeps its event invoke config: it "
+        "can only be deleted (state: absent, or lambda_event_invoke_configs state: deleted)."
     )
-    return Finding(name, qualifier, QUALIFIER, None, ORPHANED, message)
+    return Finding(name, qualifier, QUALIFIER, None, ORPHANED, cause)
 
 
 def dropped(key: ConfigKey, reserved: Optional[int], checks: list[DestinationCheck]) -> Optional[Finding]:
@@ -260,12 +250,12 @@ def dropped(key: ConfigKey, reserved: Optional[int], checks: list[DestinationChe
         why = " ".join(f"Its {route_name(check.half)} {check.arn} is {check.outcome}." for check in routes)
     else:
         why = "It has no on_failure destination and no dead-letter queue."
-    message = (
-        f"{where(key)}: The function's reserved concurrency is 0, so Lambda discards every asynchronous event at "
-        f"once, without retries. {why} Route them to an on_failure destination or a dead-letter queue that works, "
-        f"or give the function concurrency again."
+    cause = (
+        "The function's reserved concurrency is 0, so Lambda discards every asynchronous event at once, without "
+        f"retries. {why} Route them to an on_failure destination or a dead-letter queue that works, or give the "
+        "function concurrency again."
     )
-    return Finding(*key, ON_FAILURE, None, DROPPED, message)
+    return Finding(*key, ON_FAILURE, None, DROPPED, cause)
 
 
 def route_name(half: str) -> str:

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import Audit
+from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import check_findings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import check_result
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import dropped
-from ansible_collections.cloudops.aws_lambda.plugins.module_utils.audit import findings
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.errors import AwsError
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_api import function_from_configuration
 from ansible_collections.cloudops.aws_lambda.plugins.module_utils.event_invoke_config import EventInvokeConfig
@@ -105,7 +105,7 @@ def test_each_outcome_on_each_half(aws, half, outcome):
     assert audit.identify([configured]) == [configured]
     [check] = audit.checks()[configured.key]
     assert (check.half, check.arn, check.outcome) == (half, destination, outcome)
-    found = [finding.to_result() for finding in findings(configured, [check])]
+    found = [finding.to_result() for finding in check_findings(configured.key, [check])]
     if outcome == "ok":
         assert found == [] and warnings == []
     else:
