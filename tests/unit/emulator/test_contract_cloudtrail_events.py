@@ -30,13 +30,7 @@ from ansible_collections.cloudops.aws_lambda.tests.unit.emulator.test_emulator_c
 
 def events_queue(world: World, region: str = REGION) -> tuple[Any, str, str]:
     """A new queue (sqs client, name, url) for this test, named as the emulator's setting."""
-    sqs = boto3.client(
-        "sqs",
-        region_name=region,
-        endpoint_url=world.emulator.endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    sqs = world.emulator.client("sqs", region)
     name = f"config-changes-{uuid.uuid4().hex[:8]}"
     return sqs, name, sqs.create_queue(QueueName=name)["QueueUrl"]
 
@@ -76,13 +70,7 @@ def test_the_envelope_of_each_successful_write(world: World) -> None:
     sqs, name, url = events_queue(world)
     world.emulator.app.cloudtrail.update({"queue": name})
     lam = world.lam
-    sts_arn = boto3.client(
-        "sts",
-        region_name=REGION,
-        endpoint_url=world.emulator.endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    ).get_caller_identity()["Arn"]
+    sts_arn = world.emulator.client("sts", REGION).get_caller_identity()["Arn"]
     on_failure = {"OnFailure": {"Destination": world.arn("queue")}}
     put = lam.put_function_event_invoke_config(
         FunctionName=world.fn, Qualifier="live", MaximumRetryAttempts=1, DestinationConfig=on_failure
